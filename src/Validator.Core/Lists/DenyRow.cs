@@ -1,0 +1,55 @@
+using System.Runtime.InteropServices;
+using Validator.Core.Cards;
+
+namespace Validator.Core.Lists;
+
+/// <summary>
+/// One deny entry packed into 24 bytes, so a million entries fit in 24 MB and a lookup is a
+/// binary search over one array rather than a walk through a million objects.
+/// </summary>
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
+internal readonly record struct DenyRow(ulong High, ulong Low, ushort Expiry, ushort Psn, DenyReason Reason) : IComparable<DenyRow>
+{
+    /// <summary>The <see cref="Psn"/> value that means "any PSN".</summary>
+    public const ushort AnyPsn = ushort.MaxValue;
+
+    /// <summary>Packs an entry; throws <see cref="ArgumentException"/> on a malformed expiry.</summary>
+    public static DenyRow From(DenyEntry entry) =>
+        new(entry.Token.High, entry.Token.Low, CardExpiry.ParseOptional(entry.Expiry, nameof(entry)), entry.Psn ?? AnyPsn, entry.Reason);
+
+    /// <summary>Packs a removal key with a placeholder reason (keys compare without it).</summary>
+    public static DenyRow From(DenyKey key) =>
+        new(key.Token.High, key.Token.Low, CardExpiry.ParseOptional(key.Expiry, nameof(key)), key.Psn ?? AnyPsn, default);
+
+    /// <summary>The token this row blocks.</summary>
+    public CardToken Token => new(High, Low);
+
+    /// <summary>Back to the entry form; the added-at time is not kept in memory and comes back as <paramref name="addedAt"/>.</summary>
+    public DenyEntry ToEntry(DateTimeOffset addedAt) => new()
+    {
+        Token = Token,
+        Expiry = CardExpiry.Format(Expiry),
+        Psn = Psn == AnyPsn ? null : (byte)Psn,
+        Reason = Reason,
+        AddedAt = addedAt,
+    };
+
+    /// <summary>True when this row blocks a card issue with <paramref name="expiry"/> and <paramref name="psn"/> (0 / AnyPsn: the card did not say).</summary>
+    public bool Blocks(ushort expiry, ushort psn) =>
+        // A narrowing the card cannot be checked against still blocks: an unknown issue is not proof of a new one.
+        (Expiry == 0 || expiry == 0 || Expiry == expiry) && (Psn == AnyPsn || psn == AnyPsn || Psn == psn);
+
+    /// <summary>Orders by token, then expiry, then PSN: the key without the reason.</summary>
+    public int CompareTo(DenyRow other)
+    {
+        var c = High.CompareTo(other.High);
+        if (c != 0) return c;
+        c = Low.CompareTo(other.Low);
+        if (c != 0) return c;
+        c = Expiry.CompareTo(other.Expiry);
+        return c != 0 ? c : Psn.CompareTo(other.Psn);
+    }
+
+    /// <summary>Same key (reason ignored).</summary>
+    public bool SameKey(DenyRow other) => CompareTo(other) == 0;
+}
