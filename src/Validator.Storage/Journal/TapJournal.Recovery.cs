@@ -1,0 +1,115 @@
+namespace Validator.Storage.Journal;
+
+public sealed partial class TapJournal
+{
+    private JournalOpenReport Recover()
+    {
+        var directory = _options.Directory;
+        _acknowledgedThrough = AckFile.Read(directory, out var ackDamaged);
+        if (ackDamaged) JournalLog.AckFileDamaged(_logger, Path.Combine(directory, AckFile.FileName));
+        File.Delete(Path.Combine(directory, AckFile.TempFileName));
+
+        var files = System.IO.Directory.EnumerateFiles(directory, "*" + Segment.Extension)
+            .Select(path => (Path: path, Ok: Segment.TryParseName(path, out var sequence), Sequence: sequence))
+            .Where(file => file.Ok)
+            .OrderBy(file => file.Sequence)
+            .ToList();
+
+        long records = 0, corruptBytes = 0, tornBytes = 0, highest = _acknowledgedThrough;
+        var corruptRegions = 0;
+        var now = _time.GetUtcNow();
+        for (var i = 0; i < files.Count; i++)
+        {
+            var (path, _, nameSequence) = files[i];
+            var segment = new Segment(path, nameSequence);
+            var scan = SegmentScan.Run(ReadSegment(path));
+            var isNewest = i == files.Count - 1;
+            var earliest = now;
+            foreach (var record in scan.Records)
+            {
+                segment.Add(record.Tap.Sequence, record.Tap.Time);
+                if (record.Tap.Time < earliest) earliest = record.Tap.Time;
+            }
+
+            segment.Length = scan.Length;
+            segment.StartedAt = earliest;
+            foreach (var region in scan.Corrupt)
+            {
+                if (isNewest && region == scan.Tail)
+                {
+                    // Only the newest segment can end in a torn write: a segment is closed after its last synced record.
+                    CutTornTail(segment, region);
+                    tornBytes += region.Length;
+                    continue;
+                }
+
+                segment.KnownCorruptOffsets.Add(region.Offset);
+                corruptRegions++;
+                corruptBytes += region.Length;
+                JournalLog.Corrupt(_logger, Path.GetFileName(path), region.Offset, region.Length);
+            }
+
+            records += segment.Count;
+            highest = Math.Max(highest, Math.Max(segment.LastSequence, nameSequence - 1));
+            _segments.Add(segment);
+            _sizeBytes += segment.Length;
+        }
+
+        _nextSequence = highest + 1;
+        if (_segments.Count > 0) _active = OpenForAppend(_segments[^1]);
+        PruneLocked();
+        _quotaAlarm = IsOverAlarmLocked();
+        JournalLog.Opened(_logger, _segments.Count, records, _nextSequence);
+        return new JournalOpenReport
+        {
+            Segments = files.Count,
+            Records = records,
+            CorruptRegions = corruptRegions,
+            CorruptBytes = corruptBytes,
+            TornTailBytes = tornBytes,
+            AckFileDamaged = ackDamaged,
+            NextSequence = _nextSequence,
+        };
+    }
+
+    private static byte[] ReadSegment(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (IOException ex)
+        {
+            throw new JournalUnavailableException(JournalFault.Unreadable, $"Journal segment {path} cannot be read.", ex);
+        }
+    }
+
+    private void CutTornTail(Segment segment, CorruptRegion tail)
+    {
+        JournalLog.TornTail(_logger, Path.GetFileName(segment.Path), tail.Offset, tail.Length);
+        try
+        {
+            using var handle = File.OpenHandle(segment.Path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+            RandomAccess.SetLength(handle, tail.Offset);
+            Durability.FlushData(handle);
+            segment.Length = tail.Offset;
+        }
+        catch (IOException ex)
+        {
+            throw new JournalUnavailableException(JournalFault.WriteFailed, $"The torn end of {segment.Path} could not be cut off.", ex);
+        }
+    }
+
+    private static Microsoft.Win32.SafeHandles.SafeFileHandle? OpenForAppend(Segment segment)
+    {
+        try
+        {
+            return File.OpenHandle(segment.Path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+        }
+        catch (IOException)
+        {
+            // The next append starts a new segment instead.
+            return null;
+        }
+    }
+}
