@@ -1,0 +1,88 @@
+using Validator.Core.Cards;
+using Validator.Pcsc.Interop;
+
+namespace Validator.Pcsc;
+
+/// <summary>A connected card on a PC/SC reader: the raw transport a <see cref="IsoCardChannel"/> is built on.</summary>
+public sealed class PcscCard : ICardTransport, IDisposable
+{
+    private readonly IPcscApi _api;
+    private readonly PcscWorker _worker;
+    private readonly nint _handle;
+    private readonly uint _protocol;
+    private readonly TimeSpan _apduTimeout;
+    private readonly byte[] _receive = new byte[264];
+    private byte[]? _atr;
+    private bool _dead;
+    private bool _disposed;
+
+    internal PcscCard(IPcscApi api, PcscWorker worker, nint handle, uint protocol, string readerName, byte[]? atr, TimeSpan apduTimeout)
+    {
+        _api = api;
+        _worker = worker;
+        _handle = handle;
+        _protocol = protocol;
+        _apduTimeout = apduTimeout;
+        _atr = atr is { Length: > 0 } ? atr : null;
+        ReaderName = readerName;
+    }
+
+    /// <summary>The reader this card is on.</summary>
+    public string ReaderName { get; }
+
+    /// <summary>The protocol pcscd negotiated: 1 = T=0, 2 = T=1.</summary>
+    public int Protocol => (int)_protocol;
+
+    /// <inheritdoc />
+    public ReadOnlyMemory<byte> Atr => _atr ??= ReadAtr();
+
+    /// <inheritdoc />
+    public TransportResult Exchange(ReadOnlySpan<byte> command, Span<byte> response)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_dead) return TransportResult.Failed(CardFault.Timeout, "an earlier APDU timed out; the card session is abandoned");
+
+        var send = command.ToArray();
+        var received = 0;
+        var ran = _worker.TryRun(_ => _api.Transmit(_handle, _protocol, send, _receive, out received), _apduTimeout, out var rv);
+        if (!ran)
+        {
+            _dead = true;
+            return TransportResult.Failed(CardFault.Timeout, $"no answer within {_apduTimeout.TotalMilliseconds:F0} ms");
+        }
+        if (rv != SCardError.SCARD_S_SUCCESS)
+        {
+            return TransportResult.Failed(SCardErrors.ToCardFault(rv), $"SCardTransmit: {SCardErrors.Name(rv)}");
+        }
+        if (received > response.Length)
+        {
+            return TransportResult.Failed(CardFault.MalformedResponse, $"answer of {received} bytes exceeds the buffer");
+        }
+        _receive.AsSpan(0, received).CopyTo(response);
+        return TransportResult.Ok(received);
+    }
+
+    /// <summary>Reads a reader or card attribute (SCardGetAttrib), e.g. 0x00010100 for the vendor name.</summary>
+    public bool TryGetAttribute(uint attribute, out byte[] value)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        byte[] read = [];
+        var ran = _worker.TryRun(_ => _api.GetAttribute(_handle, attribute, out read), _apduTimeout, out var rv);
+        value = read;
+        return ran && rv == SCardError.SCARD_S_SUCCESS;
+    }
+
+    private byte[] ReadAtr() =>
+        TryGetAttribute(PcscConstants.AttrAtrString, out var atr) ? atr : [];
+
+    /// <summary>Disconnects, leaving the card powered for the next reader of it.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        if (!_worker.IsStuck)
+        {
+            _worker.TryRun(_ => _api.Disconnect(_handle, PcscConstants.LeaveCard), _apduTimeout, out _);
+        }
+    }
+}

@@ -1,0 +1,199 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using Validator.Simulation.Cards;
+
+namespace Validator.Simulation.Vpcd;
+
+/// <summary>
+/// A virtual card in pcscd's vpcd reader: while inserted it holds a TCP connection to vpcd and answers its
+/// frames (2-byte big-endian length, then payload; a 1-byte payload is a control message) from a card model.
+/// Closing the connection takes the card out of the reader.
+/// </summary>
+public sealed class VpcdCard : IDisposable
+{
+    // vpcd control messages (vsmartcard vpcd.h).
+    private const byte PowerOff = 0;
+    private const byte PowerOn = 1;
+    private const byte Reset = 2;
+    private const byte GetAtr = 4;
+
+    // Linux TCP_QUICKACK: the kernel clears it after each ACK, so it is set again before every receive;
+    // without it each APDU waits ~40 ms for a delayed ACK and pcscd may report SCARD_E_NOT_TRANSACTED.
+    private const int IpProtoTcp = 6;
+    private const int TcpQuickAck = 12;
+
+    private readonly ICardModel _card;
+    private readonly VpcdOptions _options;
+    private readonly Lock _gate = new();
+    private Socket? _socket;
+    private Thread? _thread;
+    private int _apdus;
+
+    /// <summary>Creates a virtual card with the behaviour of <paramref name="card"/>; it is not inserted yet.</summary>
+    public VpcdCard(ICardModel card, VpcdOptions? options = null)
+    {
+        _card = card ?? throw new ArgumentNullException(nameof(card));
+        _options = options ?? new VpcdOptions();
+    }
+
+    /// <summary>Raised on the card's thread after each command APDU was answered (or deliberately not).</summary>
+    public event EventHandler? CommandProcessed;
+
+    /// <summary>Raised when the connection ends, by <see cref="Remove"/>, by the model or because pcscd went away.</summary>
+    public event EventHandler? Disconnected;
+
+    /// <summary>True while the card holds its connection to vpcd.</summary>
+    public bool IsInserted
+    {
+        get { lock (_gate) return _socket is not null; }
+    }
+
+    /// <summary>Command APDUs received since creation (control messages not counted).</summary>
+    public int ApduCount => Volatile.Read(ref _apdus);
+
+    /// <summary>Puts the card on the reader: connects to vpcd. Throws <see cref="SocketException"/> when vpcd is not listening.</summary>
+    public void Insert()
+    {
+        lock (_gate)
+        {
+            if (_socket is not null) throw new InvalidOperationException("The card is already inserted.");
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                using var cts = new CancellationTokenSource(_options.ConnectTimeout);
+                socket.ConnectAsync(_options.Host, _options.Port, cts.Token).AsTask().GetAwaiter().GetResult();
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+            _socket = socket;
+            _thread = new Thread(() => Serve(socket)) { IsBackground = true, Name = $"vpcd-card-{_options.Port}" };
+            _thread.Start();
+        }
+    }
+
+    /// <summary>Takes the card off the reader and waits until its connection is closed.</summary>
+    public void Remove()
+    {
+        Thread? thread;
+        lock (_gate)
+        {
+            thread = _thread;
+            Close();
+        }
+        if (thread is not null && thread != Thread.CurrentThread) thread.Join();
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Remove();
+
+    private void Close()
+    {
+        if (_socket is null) return;
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+            // Already gone (pcscd stopped); closing below is all that is left to do.
+        }
+        _socket.Dispose();
+        _socket = null;
+        _thread = null;
+    }
+
+    private void Serve(Socket socket)
+    {
+        var header = new byte[2];
+        var payload = new byte[65536];
+        try
+        {
+            while (true)
+            {
+                if (!ReceiveExactly(socket, header)) break;
+                var length = BinaryPrimitives.ReadUInt16BigEndian(header);
+                if (!ReceiveExactly(socket, payload.AsSpan(0, length))) break;
+                if (!Answer(socket, payload.AsSpan(0, length))) break;
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Removed by the test or pcscd stopped: either way the card is out of the reader.
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                if (ReferenceEquals(_socket, socket)) Close();
+            }
+            Disconnected?.Invoke(this, EventArgs.Empty);
+        }
+    }
+
+    /// <summary>Handles one frame; false when the card leaves the reader.</summary>
+    private bool Answer(Socket socket, ReadOnlySpan<byte> frame)
+    {
+        if (frame.IsEmpty) return true;
+        if (frame.Length == 1)
+        {
+            switch (frame[0])
+            {
+                case PowerOn:
+                case Reset:
+                    _card.Reset();
+                    return true;
+                case GetAtr:
+                    Send(socket, _card.Atr);
+                    return true;
+                case PowerOff:
+                default:
+                    return true;
+            }
+        }
+
+        Interlocked.Increment(ref _apdus);
+        var reply = _card.Process(frame);
+        try
+        {
+            switch (reply.Kind)
+            {
+                case CardReplyKind.Removed:
+                    return false;
+                case CardReplyKind.Silence:
+                    return true;
+                default:
+                    if (_options.ApduDelay > TimeSpan.Zero) Thread.Sleep(_options.ApduDelay); // imitates radio time on purpose
+                    Send(socket, reply.Bytes);
+                    return true;
+            }
+        }
+        finally
+        {
+            CommandProcessed?.Invoke(this, EventArgs.Empty);
+        }
+    }
+
+    private static void Send(Socket socket, ReadOnlySpan<byte> data)
+    {
+        Span<byte> frame = data.Length <= 512 ? stackalloc byte[data.Length + 2] : new byte[data.Length + 2];
+        BinaryPrimitives.WriteUInt16BigEndian(frame, (ushort)data.Length);
+        data.CopyTo(frame[2..]);
+        socket.Send(frame);
+    }
+
+    private static bool ReceiveExactly(Socket socket, Span<byte> buffer)
+    {
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            if (OperatingSystem.IsLinux()) socket.SetRawSocketOption(IpProtoTcp, TcpQuickAck, [1, 0, 0, 0]);
+            var n = socket.Receive(buffer[read..]);
+            if (n == 0) return false;
+            read += n;
+        }
+        return true;
+    }
+}
