@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Validator.Core.Lists;
 
 /// <summary>Card expiry as the number YYMM (2812 for December 2028), the form lists store it in; 0 means unknown.</summary>
-internal static class CardExpiry
+public static class CardExpiry
 {
     /// <summary>Parses "YYMM"; false for anything else (wrong length, not digits, month outside 1..12).</summary>
     public static bool TryParse(string? yymm, out ushort value)

@@ -28,7 +28,7 @@ public sealed class DenyList
     }
 
     /// <summary>Sorts and de-duplicates the first <paramref name="count"/> rows; for one key the row that came last wins, as a store upsert would.</summary>
-    internal static DenyList FromUnsorted(DenyRow[] rows, int count)
+    public static DenyList FromUnsorted(DenyRow[] rows, int count)
     {
         var order = new int[count];
         for (var i = 0; i < count; i++) order[i] = i;
@@ -88,7 +88,7 @@ public sealed class DenyList
         ArgumentNullException.ThrowIfNull(removed);
         var adds = added.Select(DenyRow.From).ToArray();
         var drops = removed.Select(DenyRow.From).ToArray();
-        Array.Sort(drops);
+        Array.Sort(drops, DenyRow.KeyOrder);
         adds = FromUnsorted(adds, adds.Length)._rows;
 
         // One merge pass over the old rows: O(n + k log k), a few milliseconds for a million rows.
@@ -98,7 +98,7 @@ public sealed class DenyList
         {
             while (a < adds.Length && adds[a].CompareTo(row) < 0) merged[n++] = adds[a++];
             if (a < adds.Length && adds[a].SameKey(row)) continue; // replaced by the add, which is written on the next step
-            if (Array.BinarySearch(drops, row) >= 0) continue;
+            if (Array.BinarySearch(drops, row, DenyRow.KeyOrder) >= 0) continue;
             merged[n++] = row;
         }
         while (a < adds.Length) merged[n++] = adds[a++];

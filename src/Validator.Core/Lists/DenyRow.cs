@@ -7,8 +7,13 @@ namespace Validator.Core.Lists;
 /// One deny entry packed into 24 bytes, so a million entries fit in 24 MB and a lookup is a
 /// binary search over one array rather than a walk through a million objects.
 /// </summary>
+/// <param name="High">First half of the card token.</param>
+/// <param name="Low">Second half of the card token.</param>
+/// <param name="Expiry">Expiry YYMM of the blocked issue as a number; 0 for any issue.</param>
+/// <param name="Psn">PAN sequence number of the blocked issue; <see cref="AnyPsn"/> for any issue.</param>
+/// <param name="Reason">Why the card is blocked.</param>
 [StructLayout(LayoutKind.Sequential, Pack = 4)]
-internal readonly record struct DenyRow(ulong High, ulong Low, ushort Expiry, ushort Psn, DenyReason Reason) : IComparable<DenyRow>
+public readonly record struct DenyRow(ulong High, ulong Low, ushort Expiry, ushort Psn, DenyReason Reason)
 {
     /// <summary>The <see cref="Psn"/> value that means "any PSN".</summary>
     public const ushort AnyPsn = ushort.MaxValue;
@@ -38,6 +43,9 @@ internal readonly record struct DenyRow(ulong High, ulong Low, ushort Expiry, us
     public bool Blocks(ushort expiry, ushort psn) =>
         // A narrowing the card cannot be checked against still blocks: an unknown issue is not proof of a new one.
         (Expiry == 0 || expiry == 0 || Expiry == expiry) && (Psn == AnyPsn || psn == AnyPsn || Psn == psn);
+
+    /// <summary>Orders rows by key, for sorting and bisection.</summary>
+    public static IComparer<DenyRow> KeyOrder { get; } = Comparer<DenyRow>.Create(static (a, b) => a.CompareTo(b));
 
     /// <summary>Orders by token, then expiry, then PSN: the key without the reason.</summary>
     public int CompareTo(DenyRow other)

@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Time.Testing;
+using Validator.Core.Clock;
+using Validator.Core.Fares;
+using Validator.Core.Lists;
+
+namespace Validator.Fares.Tests.Fares;
+
+[TestFixture]
+public class FareServiceTests
+{
+    private sealed class AlwaysSynced : IClockSyncSource
+    {
+        public bool IsSynchronized => true;
+    }
+
+    private sealed class NoSavedTime : ILastTrustedTime
+    {
+        public DateTimeOffset? Load() => null;
+        public void Save(DateTimeOffset time) { }
+    }
+
+    [Test]
+    public void A_student_tapping_twice_is_accepted_then_already_validated_then_accepted_after_the_window()
+    {
+        var time = new FakeTimeProvider(TestTimes.Berlin("2026-10-05 07:30"));
+        var service = new FareService(new LiveLists(FareWorld.Lists()), new ClockTrustMonitor(time, new AlwaysSynced(), new NoSavedTime()), new RepeatTapTracker());
+        var tap = TestCards.Read(TestCards.Emv(FareWorld.Student));
+        var outcomes = new List<FareOutcome>();
+
+        outcomes.Add(service.Decide(tap, new TapLocation("110")).Outcome);
+        time.Advance(TimeSpan.FromMinutes(2));
+        outcomes.Add(service.Decide(tap, new TapLocation("110")).Outcome);
+        time.Advance(TimeSpan.FromMinutes(14));
+        outcomes.Add(service.Decide(tap, new TapLocation("110")).Outcome);
+
+        Assert.That(outcomes, Is.EqualTo(new[] { FareOutcome.Accepted, FareOutcome.AlreadyValidated, FareOutcome.Accepted }));
+    }
+
+    [Test]
+    public void A_rejected_tap_does_not_start_a_repeat_window()
+    {
+        var time = new FakeTimeProvider(TestTimes.Berlin("2026-10-05 07:30"));
+        var lists = new LiveLists(FareWorld.Lists());
+        var service = new FareService(lists, new ClockTrustMonitor(time, new AlwaysSynced(), new NoSavedTime()), new RepeatTapTracker());
+        var tap = TestCards.Read(TestCards.Emv(FareWorld.Stranger));
+
+        var first = service.Decide(tap, new TapLocation("110"));
+        lists.Update(s => s.With(FareWorld.Policy(payg: true), new ListStamp(4, time.GetUtcNow())));
+        var second = service.Decide(tap, new TapLocation("110"));
+
+        Assert.That((first.Reason, second.Reason), Is.EqualTo((FareReasons.NoTicket, FareReasons.AcceptedPayAsYouGo)));
+    }
+}
