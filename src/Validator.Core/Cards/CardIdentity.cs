@@ -42,4 +42,7 @@ public sealed record CardIdentity
 
     /// <summary>Application label (tag 50) as the card states it.</summary>
     public string? ApplicationLabel { get; init; }
+
+    /// <summary>The GENERATE AC answer when the reader was configured to ask for one; null otherwise.</summary>
+    public ApplicationCryptogram? Cryptogram { get; init; }
 }

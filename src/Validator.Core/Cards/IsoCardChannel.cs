@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+
 namespace Validator.Core.Cards;
 
 /// <summary>
@@ -46,7 +48,10 @@ public sealed class IsoCardChannel : ICardChannel
             }
 
             var raw = _buffer.AsSpan(0, exchanged.Length);
-            if (!ApduResponse.TryParse(raw, out var response))
+            var parsed = ApduResponse.TryParse(raw, out var response);
+            // Records carry the PAN: the copy in the response is the caller's to clear, this one is ours.
+            CryptographicOperations.ZeroMemory(raw);
+            if (!parsed)
             {
                 return ApduResult.Failed(CardFault.MalformedResponse, $"response of {raw.Length} byte(s) has no status word");
             }
@@ -82,12 +87,15 @@ public sealed class IsoCardChannel : ICardChannel
         return _transport.Exchange(command, _buffer);
     }
 
+    /// <summary>Joins the parts of a chained answer and zeroes the parts, which may hold card data.</summary>
     private static byte[] Append(byte[]? head, byte[] tail)
     {
-        if (head is null || head.Length == 0) return tail;
+        head ??= [];
         var joined = new byte[head.Length + tail.Length];
         head.CopyTo(joined, 0);
         tail.CopyTo(joined, head.Length);
+        CryptographicOperations.ZeroMemory(head);
+        CryptographicOperations.ZeroMemory(tail);
         return joined;
     }
 
