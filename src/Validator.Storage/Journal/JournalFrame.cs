@@ -42,7 +42,18 @@ internal static class JournalFrame
     /// </summary>
     public static bool TryRead(ReadOnlySpan<byte> data, int offset, out TapRecord tap, out int frameLength)
     {
-        tap = null!;
+        var ok = TryRead(data, offset, long.MinValue, out var decoded, out frameLength);
+        tap = decoded!;
+        return ok;
+    }
+
+    /// <summary>
+    /// As <see cref="TryRead(ReadOnlySpan{byte}, int, out TapRecord, out int)"/>, but a checked frame whose sequence is at
+    /// most <paramref name="skipThrough"/> is not decoded: true with a null tap. Readers behind a cursor use it.
+    /// </summary>
+    public static bool TryRead(ReadOnlySpan<byte> data, int offset, long skipThrough, out TapRecord? tap, out int frameLength)
+    {
+        tap = null;
         frameLength = 0;
         var rest = data[offset..];
         if (rest.Length < HeaderLength || !rest[..4].SequenceEqual(Magic)) return false;
@@ -50,7 +61,14 @@ internal static class JournalFrame
         if (payloadLength <= 0 || payloadLength > MaxPayloadLength || rest.Length < HeaderLength + payloadLength) return false;
         var payload = rest.Slice(HeaderLength, payloadLength);
         if (BinaryPrimitives.ReadUInt32LittleEndian(rest[8..]) != Checksum(rest[..8], payload)) return false;
-        if (!TapRecordCodec.TryDecode(payload, out tap)) return false;
+        if (TapRecordCodec.TryPeekSequence(payload, out var sequence) && sequence <= skipThrough)
+        {
+            frameLength = HeaderLength + payloadLength;
+            return true;
+        }
+
+        if (!TapRecordCodec.TryDecode(payload, out var decoded)) return false;
+        tap = decoded;
         frameLength = HeaderLength + payloadLength;
         return true;
     }

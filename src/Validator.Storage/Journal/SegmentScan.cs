@@ -27,24 +27,27 @@ internal sealed class SegmentScan
     /// <summary>Damaged runs in file order.</summary>
     public IReadOnlyList<CorruptRegion> Corrupt { get; }
 
-    /// <summary>How many bytes were scanned.</summary>
+    /// <summary>How many bytes were scanned (all of them unless the scan stopped at its record limit).</summary>
     public int Length { get; }
 
     /// <summary>The damaged run that reaches the end of the data (no intact record after it), if any.</summary>
     public CorruptRegion? Tail =>
         Corrupt.Count > 0 && Corrupt[^1].Offset + Corrupt[^1].Length == Length ? Corrupt[^1] : null;
 
-    /// <summary>Scans <paramref name="data"/> from its start.</summary>
-    public static SegmentScan Run(ReadOnlySpan<byte> data)
+    /// <summary>
+    /// Scans <paramref name="data"/> from its start. Records at or below <paramref name="skipThrough"/> are checked
+    /// but neither decoded nor returned; the scan stops once <paramref name="maxRecords"/> records are found.
+    /// </summary>
+    public static SegmentScan Run(ReadOnlySpan<byte> data, long skipThrough = long.MinValue, int maxRecords = int.MaxValue)
     {
         var records = new List<ScannedRecord>();
         var corrupt = new List<CorruptRegion>();
         var offset = 0;
-        while (offset < data.Length)
+        while (offset < data.Length && records.Count < maxRecords)
         {
-            if (JournalFrame.TryRead(data, offset, out var tap, out var frameLength))
+            if (JournalFrame.TryRead(data, offset, skipThrough, out var tap, out var frameLength))
             {
-                records.Add(new ScannedRecord(tap, offset, frameLength));
+                if (tap is not null) records.Add(new ScannedRecord(tap, offset, frameLength));
                 offset += frameLength;
                 continue;
             }
@@ -55,7 +58,7 @@ internal sealed class SegmentScan
             offset = end;
         }
 
-        return new SegmentScan(records, corrupt, data.Length);
+        return new SegmentScan(records, corrupt, offset);
     }
 
     private static int NextIntactFrame(ReadOnlySpan<byte> data, int from)

@@ -61,14 +61,16 @@ public sealed partial class TapJournal
         foreach (var (segment, length) in snapshot)
         {
             if (!TryReadPrefix(segment.Path, length, out var bytes)) continue;
-            var scan = SegmentScan.Run(bytes);
+            var scan = SegmentScan.Run(bytes, afterSequence, maxCount - result.Count);
             ReportNewDamage(segment, scan);
             foreach (var record in scan.Records)
             {
+                // A record out of order (only possible by damage) must not be offered twice.
                 if (record.Tap.Sequence <= afterSequence) continue;
                 result.Add(record.Tap);
-                if (result.Count == maxCount) return result;
             }
+
+            if (result.Count == maxCount) return result;
         }
 
         return result;

@@ -106,6 +106,15 @@ internal static class TapRecordCodec
         WriteVarint(output, (ulong)tap.ListVersions.Policy);
     }
 
+    /// <summary>Reads only the sequence of a version-1 payload.</summary>
+    public static bool TryPeekSequence(ReadOnlySpan<byte> payload, out long sequence)
+    {
+        sequence = 0;
+        if (payload.Length < 27 || payload[0] != Version) return false;
+        sequence = BinaryPrimitives.ReadInt64LittleEndian(payload[19..]);
+        return true;
+    }
+
     /// <summary>Reads a payload back; false when it is not a version-1 tap (a checksum collision or a newer writer).</summary>
     public static bool TryDecode(ReadOnlySpan<byte> payload, out TapRecord tap)
     {
