@@ -178,6 +178,7 @@ internal sealed partial class FeedbackPlayer : IFeedbackSink, IDisposable
             return;
         }
 
+        // A wake that comes early or late is harmless: the frame is chosen from the clock, not counted.
         var next = index + 1 < pattern.Frames.Count ? pattern.Frames[index + 1].Offset : pattern.Length;
         _timer.Change(next - position, Timeout.InfiniteTimeSpan);
     }
