@@ -37,6 +37,10 @@ public sealed class LiteDbListStore : IDisposable
     public static LiteDbListStore Open(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        // LiteDB 5.0.21 silently re-initialises a short file that is not a database (measured: a 22-byte text file
+        // became an empty 8 KiB database), so the header is checked before LiteDB may touch the file.
+        var header = LiteDbHeader.Check(path);
+        if (header is not null) throw new ListStoreCorruptException(path, header);
         LiteDatabase? db = null;
         try
         {

@@ -1,0 +1,225 @@
+using Microsoft.Extensions.Time.Testing;
+using Validator.Core.Cards;
+using Validator.Core.Lists;
+using Validator.Fares.Tests.Fares;
+using Validator.Storage.Lists;
+
+namespace Validator.Fares.Tests.Storage;
+
+/// <summary>The list store on real LiteDB files in a temp directory.</summary>
+[TestFixture]
+public class ListStoreTests
+{
+    private static readonly DateTimeOffset Added = new(2026, 10, 1, 8, 0, 0, TimeSpan.Zero);
+    private TempDirectory _dir = null!;
+    private FakeTimeProvider _time = null!;
+
+    private string DbPath => _dir.File("lists.db");
+
+    [SetUp]
+    public void CreateDirectory()
+    {
+        _dir = new TempDirectory();
+        _time = new FakeTimeProvider(new DateTimeOffset(2026, 10, 5, 5, 0, 0, TimeSpan.Zero));
+    }
+
+    [TearDown]
+    public void RemoveDirectory() => _dir.Dispose();
+
+    private static DenyEntry Deny(int token, string? expiry = null, DenyReason reason = DenyReason.Lost) =>
+        new() { Token = TestCards.Token(token), Expiry = expiry, Reason = reason, AddedAt = Added };
+
+    [Test]
+    public void A_new_store_holds_no_lists()
+    {
+        using var lists = StoredLists.Open(DbPath, _time);
+
+        Assert.That(lists.Live.Current.Versions, Is.EqualTo(new ListVersions(0, 0, 0)));
+    }
+
+    [Test]
+    public void Lists_written_are_there_after_reopening()
+    {
+        var policy = FareWorld.Policy(payg: true) with { RepeatTapWindow = TimeSpan.FromMinutes(7), ClockPolicy = ClockPolicy.UseClock, PayAsYouGoNeedsFreshDenyList = true };
+        var passes = new[]
+        {
+            FareWorld.StudentPass("e1", token: TestCards.Token(1)),
+            FareWorld.StudentPass("e2", par: "PAR2") with { Zones = ["A", "B"], Windows = [new TimeWindow(new TimeOnly(22, 0), new TimeOnly(2, 30))] },
+        };
+        using (var lists = StoredLists.Open(DbPath, _time))
+        {
+            lists.ApplyDenySnapshot(41, [Deny(1, "2701", DenyReason.Stolen), Deny(2)]);
+            lists.ApplyEntitlementSnapshot(9, passes);
+            lists.ApplyPolicy(5, policy);
+        }
+
+        using var reopened = StoredLists.Open(DbPath, _time);
+        var snapshot = reopened.Live.Current;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(snapshot.Versions, Is.EqualTo(new ListVersions(41, 9, 5)));
+            Assert.That(snapshot.DenyStamp.UpdatedAt, Is.EqualTo(_time.GetUtcNow()));
+            Assert.That(snapshot.DenyList.Contains(new DenyKey(TestCards.Token(1), "2701")), Is.True);
+            Assert.That(snapshot.DenyList.Contains(new DenyKey(TestCards.Token(2))), Is.True);
+            Assert.That(snapshot.Entitlements.All.OrderBy(e => e.Id).Select(Describe), Is.EqualTo(passes.Select(Describe)));
+            Assert.That(snapshot.Policy with { Products = [] }, Is.EqualTo(policy with { Products = [] }));
+            Assert.That(snapshot.Policy.Products, Is.EqualTo(policy.Products));
+        });
+    }
+
+    // Records with list members compare lists by reference; compare their contents instead.
+    private static string Describe(Entitlement e) =>
+        $"{e.Id}|{e.Token}|{e.Par}|{e.Product}|{e.ValidFrom}|{e.ValidTo}|{string.Join(',', e.Lines)}|{string.Join(',', e.Zones)}|{e.Days}|{string.Join(',', e.Windows)}";
+
+    [Test]
+    public void A_deny_entry_keeps_its_added_at_time_in_the_store()
+    {
+        using var lists = StoredLists.Open(DbPath, _time);
+        lists.ApplyDenySnapshot(1, [Deny(1, "2701"), Deny(1, "2901", DenyReason.Fraud), Deny(2)]);
+        using var store = LiteDbListStoreProbe.Reopen(lists);
+
+        var found = store.FindDenyEntries(TestCards.Token(1));
+
+        Assert.That(found, Is.EquivalentTo(new[] { Deny(1, "2701"), Deny(1, "2901", DenyReason.Fraud) }));
+    }
+
+    [Test]
+    public void A_delta_is_applied_in_memory_and_in_the_store()
+    {
+        using (var lists = StoredLists.Open(DbPath, _time))
+        {
+            lists.ApplyDenySnapshot(1, [Deny(1), Deny(2)]);
+            var result = lists.ApplyDenyDelta(new DenyListDelta { FromVersion = 1, ToVersion = 2, Added = [Deny(3)], Removed = [new DenyKey(TestCards.Token(1))] });
+            Assert.That(result, Is.EqualTo(new ListUpdateResult(ListUpdateStatus.Applied, 2)));
+            Assert.That(Listed(lists.Live.Current), Is.EqualTo(new[] { false, true, true }));
+        }
+
+        using var reopened = StoredLists.Open(DbPath, _time);
+        Assert.That((reopened.Live.Current.DenyStamp.Version, Listed(reopened.Live.Current)), Is.EqualTo((2L, new[] { false, true, true })));
+    }
+
+    private static bool[] Listed(ListSnapshot s) => Enumerable.Range(1, 3).Select(t => s.DenyList.Contains(new DenyKey(TestCards.Token(t)))).ToArray();
+
+    [Test]
+    public void A_delta_for_another_version_is_refused_and_changes_nothing()
+    {
+        using var lists = StoredLists.Open(DbPath, _time);
+        lists.ApplyDenySnapshot(5, [Deny(1)]);
+
+        var result = lists.ApplyDenyDelta(new DenyListDelta { FromVersion = 4, ToVersion = 6, Added = [Deny(2)] });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result, Is.EqualTo(new ListUpdateResult(ListUpdateStatus.VersionMismatch, 5)));
+            Assert.That(lists.Live.Current.DenyList.Count, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public void An_entitlement_delta_survives_a_reopen()
+    {
+        using (var lists = StoredLists.Open(DbPath, _time))
+        {
+            lists.ApplyEntitlementSnapshot(1, [FareWorld.StudentPass("a", token: TestCards.Token(1)), FareWorld.StudentPass("b", token: TestCards.Token(2))]);
+            lists.ApplyEntitlementDelta(new EntitlementDelta { FromVersion = 1, ToVersion = 2, Added = [FareWorld.StudentPass("c", par: "P")], Removed = ["a"] });
+        }
+
+        using var reopened = StoredLists.Open(DbPath, _time);
+        Assert.That(reopened.Live.Current.Entitlements.All.Select(e => e.Id).Order(), Is.EqualTo(new[] { "b", "c" }));
+    }
+
+    [Test]
+    public void A_malformed_entry_in_a_snapshot_is_refused_and_the_old_list_stays()
+    {
+        using var lists = StoredLists.Open(DbPath, _time);
+        lists.ApplyDenySnapshot(1, [Deny(1)]);
+
+        Assert.That(() => lists.ApplyDenySnapshot(2, [Deny(2), Deny(3, expiry: "27-1")]), Throws.ArgumentException);
+        using var store = LiteDbListStoreProbe.Reopen(lists);
+        Assert.That((lists.Live.Current.DenyStamp.Version, store.DenyStamp.Version, store.FindDenyEntries(TestCards.Token(1)).Count), Is.EqualTo((1L, 1L, 1)));
+    }
+
+    [Test]
+    public void A_policy_naming_an_unknown_time_zone_is_refused_with_a_clear_error()
+    {
+        using var lists = StoredLists.Open(DbPath, _time);
+
+        Assert.That(() => lists.ApplyPolicy(1, FarePolicy.Default with { TimeZoneId = "Europe/Atlantis" }), Throws.ArgumentException.With.Message.Contains("Europe/Atlantis"));
+        Assert.That(lists.Live.Current.PolicyStamp.Version, Is.Zero);
+    }
+
+    [Test]
+    public void A_snapshot_write_cut_short_leaves_the_old_version_and_its_leftovers_are_cleared_on_open()
+    {
+        using (var lists = StoredLists.Open(DbPath, _time))
+        {
+            lists.ApplyDenySnapshot(1, [Deny(1)]);
+        }
+        // What a power cut between writing generation 2 and the meta switch leaves behind.
+        using (var db = new LiteDB.LiteDatabase($"Filename={DbPath};Connection=direct"))
+        {
+            db.GetCollection("deny_2").Insert(new LiteDB.BsonDocument { ["_id"] = new byte[20], ["r"] = 1, ["a"] = 0L });
+        }
+
+        using var reopened = StoredLists.Open(DbPath, _time);
+        using var db2 = LiteDbListStoreProbe.Reopen(reopened);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(reopened.Live.Current.DenyStamp.Version, Is.EqualTo(1));
+            Assert.That(reopened.Live.Current.DenyList.Count, Is.EqualTo(1));
+            Assert.That(LiteDbListStoreProbe.CollectionNames(db2), Does.Not.Contain("deny_2"));
+        });
+    }
+
+    [Test]
+    public void A_file_that_is_not_a_list_store_gives_a_clear_error_and_is_left_as_it_was()
+    {
+        var garbage = new byte[64 * 1024];
+        new Random(3).NextBytes(garbage);
+        File.WriteAllBytes(DbPath, garbage);
+
+        var error = Assert.Throws<ListStoreCorruptException>(() => StoredLists.Open(DbPath, _time).Dispose());
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error!.StorePath, Is.EqualTo(DbPath));
+            Assert.That(error.Message, Does.Contain("download the lists again"));
+            Assert.That(File.ReadAllBytes(DbPath), Is.EqualTo(garbage));
+        });
+    }
+
+    [Test]
+    public void A_store_with_a_damaged_list_gives_a_clear_error()
+    {
+        using (var lists = StoredLists.Open(DbPath, _time))
+        {
+            lists.ApplyDenySnapshot(1, [Deny(1), Deny(2)]);
+        }
+        using (var db = new LiteDB.LiteDatabase($"Filename={DbPath};Connection=direct"))
+        {
+            db.GetCollection("deny_1").Insert(new LiteDB.BsonDocument { ["_id"] = new byte[3], ["r"] = 99 });
+        }
+
+        Assert.That(() => StoredLists.Open(DbPath, _time).Dispose(), Throws.TypeOf<ListStoreCorruptException>().With.Message.Contains("malformed key"));
+    }
+
+    [Test]
+    public void A_corrupt_store_set_aside_is_kept_and_a_fresh_store_takes_new_lists()
+    {
+        File.WriteAllText(DbPath, "this is not a database, but somebody may want to look at it");
+
+        Assert.Throws<ListStoreCorruptException>(() => StoredLists.Open(DbPath, _time).Dispose());
+        var setAside = ListStoreFile.SetAside(DbPath, _time);
+        using var fresh = StoredLists.Open(DbPath, _time);
+        fresh.ApplyDenySnapshot(1, [Deny(1)]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(File.ReadAllText(setAside), Does.StartWith("this is not a database"));
+            Assert.That(setAside, Does.EndWith(".corrupt-20261005T050000Z"));
+            Assert.That(fresh.Live.Current.DenyList.Count, Is.EqualTo(1));
+        });
+    }
+}
