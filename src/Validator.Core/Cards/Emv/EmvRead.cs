@@ -147,7 +147,7 @@ internal static class EmvRead
         && (!options.RequestCryptogram || data.Cdol1 is not null || data.HasCryptogram);
 
     /// <summary>EMV Book 3 6.5.8.4: format 1 (80: AIP then AFL) or format 2 (77: TLV with 82 and 94).</summary>
-    private static string? ReadProcessingOptions(ReadOnlySpan<byte> answer, ApplicationData data, out AflEntry[] afl)
+    internal static string? ReadProcessingOptions(ReadOnlySpan<byte> answer, ApplicationData data, out AflEntry[] afl)
     {
         afl = [];
         var error = TlvTree.ReadTemplate(answer, out var template);
