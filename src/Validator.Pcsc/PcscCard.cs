@@ -54,6 +54,12 @@ public sealed class PcscCard : ICardTransport, IDisposable
         {
             return TransportResult.Failed(SCardErrors.ToCardFault(rv), $"SCardTransmit: {SCardErrors.Name(rv)}");
         }
+        if (received == 0)
+        {
+            // A card cannot answer with nothing at all: pcsc-lite reports success with no bytes when the card
+            // vanished mid-exchange (vpcd does this; CCID readers report SCARD_W_REMOVED_CARD instead).
+            return TransportResult.Failed(CardFault.CardRemoved, "SCardTransmit: no bytes returned (card left the field)");
+        }
         if (received > response.Length)
         {
             return TransportResult.Failed(CardFault.MalformedResponse, $"answer of {received} bytes exceeds the buffer");

@@ -277,6 +277,7 @@ public sealed class ReaderMonitor : IDisposable
     {
         var context = Interlocked.Exchange(ref _context, 0);
         if (context != 0) _api.ReleaseContext(context);
+        if (reason is not null) SetService(false, reason);
         string[] before;
         lock (_gate)
         {
@@ -284,7 +285,6 @@ public sealed class ReaderMonitor : IDisposable
             _readers = [];
         }
         foreach (var reader in before) Forget(reader);
-        if (reason is not null) SetService(false, reason);
     }
 
     private void SetService(bool available, string? reason)

@@ -25,12 +25,16 @@ public sealed class PcscdProcess : IDisposable
 
     private readonly string _configDirectory;
     private readonly int _port;
+    private readonly bool _withVirtualReader;
     private Process? _process;
 
     /// <summary>Prepares a pcscd whose vpcd reader listens on <paramref name="port"/> (and port + 1 for its second slot).</summary>
-    public PcscdProcess(int port = VpcdOptions.DefaultPort)
+    /// <param name="port">The vpcd port of slot 0.</param>
+    /// <param name="withVirtualReader">False starts pcscd with no reader at all.</param>
+    public PcscdProcess(int port = VpcdOptions.DefaultPort, bool withVirtualReader = true)
     {
         _port = port;
+        _withVirtualReader = withVirtualReader;
         _configDirectory = Path.Combine(Path.GetTempPath(), $"validator-pcscd-{Environment.ProcessId}-{port}");
     }
 
@@ -98,12 +102,20 @@ public sealed class PcscdProcess : IDisposable
         if (IsAnyPcscdRunning()) throw new InvalidOperationException($"another pcscd already serves {SocketPath}; stop it first");
 
         Directory.CreateDirectory(_configDirectory);
-        File.WriteAllText(Path.Combine(_configDirectory, "vpcd"), string.Join('\n',
+        var readerConfig = Path.Combine(_configDirectory, "vpcd");
+        if (!_withVirtualReader)
+        {
+            File.Delete(readerConfig);
+        }
+        else
+        {
+            File.WriteAllText(readerConfig, string.Join('\n',
             "FRIENDLYNAME \"Virtual PCD\"",
             $"DEVICENAME   /dev/null:0x{_port:X4}",
             $"LIBPATH      {driver}",
             $"CHANNELID    0x{_port:X4}",
             string.Empty));
+        }
 
         var start = new ProcessStartInfo(daemon)
         {
@@ -119,7 +131,7 @@ public sealed class PcscdProcess : IDisposable
         _process.BeginErrorReadLine();
 
         var deadline = Stopwatch.StartNew();
-        while (!(IsAnyPcscdRunning() && IsListening(_port)))
+        while (!(IsAnyPcscdRunning() && (!_withVirtualReader || IsListening(_port))))
         {
             if (_process.HasExited) throw new InvalidOperationException($"pcscd exited with code {_process.ExitCode} at start");
             if (deadline.Elapsed > timeout) throw new TimeoutException($"pcscd did not become ready within {timeout.TotalSeconds:F0} s");

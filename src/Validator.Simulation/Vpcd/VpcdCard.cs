@@ -25,6 +25,7 @@ public sealed class VpcdCard : IDisposable
     private readonly ICardModel _card;
     private readonly VpcdOptions _options;
     private readonly Lock _gate = new();
+    private readonly ManualResetEventSlim _accepted = new(false);
     private Socket? _socket;
     private Thread? _thread;
     private int _apdus;
@@ -51,7 +52,10 @@ public sealed class VpcdCard : IDisposable
     /// <summary>Command APDUs received since creation (control messages not counted).</summary>
     public int ApduCount => Volatile.Read(ref _apdus);
 
-    /// <summary>Puts the card on the reader: connects to vpcd. Throws <see cref="SocketException"/> when vpcd is not listening.</summary>
+    /// <summary>
+    /// Puts the card on the reader and returns once vpcd has taken it. Throws <see cref="SocketException"/> when vpcd
+    /// is not listening and <see cref="TimeoutException"/> when it does not take the card in time.
+    /// </summary>
     public void Insert()
     {
         lock (_gate)
@@ -69,8 +73,17 @@ public sealed class VpcdCard : IDisposable
                 throw;
             }
             _socket = socket;
+            _accepted.Reset();
             _thread = new Thread(() => Serve(socket)) { IsBackground = true, Name = $"vpcd-card-{_options.Port}" };
             _thread.Start();
+        }
+
+        // vpcd listens with a backlog of 0 and accepts a card only when it polls the slot and finds it free, so
+        // TCP connecting is not yet being in the reader: the first frame (an ATR request) is.
+        if (!_accepted.Wait(_options.ConnectTimeout))
+        {
+            Remove();
+            throw new TimeoutException($"vpcd on port {_options.Port} did not take the card within {_options.ConnectTimeout.TotalSeconds:F0} s; is another card still in that slot?");
         }
     }
 
@@ -87,7 +100,11 @@ public sealed class VpcdCard : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => Remove();
+    public void Dispose()
+    {
+        Remove();
+        _accepted.Dispose();
+    }
 
     private void Close()
     {
@@ -116,6 +133,7 @@ public sealed class VpcdCard : IDisposable
                 if (!ReceiveExactly(socket, header)) break;
                 var length = BinaryPrimitives.ReadUInt16BigEndian(header);
                 if (!ReceiveExactly(socket, payload.AsSpan(0, length))) break;
+                _accepted.Set();
                 if (!Answer(socket, payload.AsSpan(0, length))) break;
             }
         }

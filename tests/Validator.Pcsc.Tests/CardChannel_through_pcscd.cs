@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using Validator.Core.Cards;
+using Validator.Simulation.Cards;
+using Validator.Simulation.Vpcd;
+
+namespace Validator.Pcsc.Tests;
+
+[TestFixture]
+[NonParallelizable]
+public sealed class CardChannel_through_pcscd
+{
+    private MonitorRig _rig = null!;
+    private PcscCardConnector _connector = null!;
+
+    [SetUp]
+    public void Start()
+    {
+        PcscStack.RequireEmptyReader();
+        _rig = new MonitorRig();
+        _rig.Expect("attached");
+        _connector = new PcscCardConnector(new PcscCardOptions { ApduTimeout = TimeSpan.FromMilliseconds(500) });
+    }
+
+    [TearDown]
+    public void Stop()
+    {
+        _connector.Dispose();
+        _rig.Dispose();
+    }
+
+    private (VpcdCard Card, PcscCard Connected, IsoCardChannel Channel) Tap(ICardModel model)
+    {
+        var card = new VpcdCard(model, new VpcdOptions { Port = PcscStack.Port });
+        card.Insert();
+        var inserted = _rig.Expect("inserted");
+        Assert.That(_connector.TryConnect(inserted.Reader, inserted.Atr, out var connected, out var fault, out var detail), Is.True, $"connect: {fault} {detail}");
+        return (card, connected!, new IsoCardChannel(connected!));
+    }
+
+    [Test]
+    public void An_APDU_round_trips_through_pcscd_and_vpcd()
+    {
+        var (card, connected, channel) = Tap(new TestCards.Echo(TestCards.MifareAtr));
+        using (card)
+        using (connected)
+        {
+            var result = channel.Transmit(Hex.Parse("00A404000E325041592E5359532E444446303100"));
+            Assert.That(result.Answered, Is.True, result.ToString());
+            Assert.That(Hex.Format(result.Response!.Data), Is.EqualTo("0031304644442E5359532E594150320E0004A400"));
+            Assert.That(result.Response.StatusWord, Is.EqualTo(0x9000));
+            Assert.That(channel.ApduCount, Is.EqualTo(1));
+            Assert.That(connected.Atr.ToArray(), Is.EqualTo(TestCards.MifareAtr));
+        }
+    }
+
+    [Test]
+    public void A_61xx_answer_is_completed_with_GET_RESPONSE()
+    {
+        var rest = Hex.Parse("0102030405060708090A0B0C0D0E0F10");
+        var model = new TestCards.Scripted(TestCards.MifareAtr, command => command[1] switch
+        {
+            0xB2 => CardReply.Status(0x6110),
+            0xC0 when command[4] == 0x10 => CardReply.Answer(rest, 0x9000),
+            _ => CardReply.Status(0x6D00),
+        });
+        var (card, connected, channel) = Tap(model);
+        using (card)
+        using (connected)
+        {
+            var result = channel.Transmit(Hex.Parse("00B2010C00"));
+            Assert.That(result.Response!.Data, Is.EqualTo(rest));
+            Assert.That(result.Response.StatusWord, Is.EqualTo(0x9000));
+            Assert.That(channel.ApduCount, Is.EqualTo(2));
+            Assert.That(card.ApduCount, Is.EqualTo(2), "the card saw the command and one GET RESPONSE");
+        }
+    }
+
+    [Test]
+    public void A_6Cxx_answer_is_resent_with_the_right_Le()
+    {
+        var record = Hex.Parse("7006570411223344");
+        var model = new TestCards.Scripted(TestCards.MifareAtr, command =>
+            command.Length == 5 && command[4] == record.Length ? CardReply.Answer(record, 0x9000) : CardReply.Status((ushort)(0x6C00 | record.Length)));
+        var (card, connected, channel) = Tap(model);
+        using (card)
+        using (connected)
+        {
+            var result = channel.Transmit(Hex.Parse("00B2010C00"));
+            Assert.That(result.Response!.Data, Is.EqualTo(record));
+            Assert.That(channel.ApduCount, Is.EqualTo(2));
+        }
+    }
+
+    [Test]
+    public void A_card_pulled_mid_read_is_a_CardRemoved_fault_not_an_exception()
+    {
+        var answered = 0;
+        var model = new TestCards.Scripted(TestCards.MifareAtr, _ => ++answered <= 1 ? CardReply.Status(0x9000) : CardReply.Removed);
+        var (card, connected, channel) = Tap(model);
+        using (card)
+        using (connected)
+        {
+            Assert.That(channel.Transmit(Hex.Parse("00A4040000")).Answered, Is.True);
+            var pulled = channel.Transmit(Hex.Parse("00B2010C00"));
+            Assert.That(pulled.Fault, Is.AnyOf(CardFault.CardRemoved, CardFault.TransmissionFailed), pulled.ToString());
+            Assert.That(pulled.Detail, Does.StartWith("SCardTransmit: "));
+            _rig.Expect("removed");
+        }
+    }
+
+    [Test]
+    public void A_silent_card_times_out_within_the_APDU_timeout()
+    {
+        var model = new TestCards.Scripted(TestCards.MifareAtr, _ => CardReply.Silence);
+        var (card, connected, channel) = Tap(model);
+        using (card)
+        using (connected)
+        {
+            var clock = Stopwatch.StartNew();
+            var result = channel.Transmit(Hex.Parse("00A4040000"));
+            var waited = clock.Elapsed;
+            Assert.That(result.Fault, Is.EqualTo(CardFault.Timeout));
+            Assert.That(waited, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(450)).And.LessThan(TimeSpan.FromSeconds(3)));
+            Assert.That(channel.Transmit(Hex.Parse("00A4040000")).Fault, Is.EqualTo(CardFault.Timeout), "an abandoned session fails fast");
+        }
+        _rig.Expect("removed");
+
+        // The connector replaced its stuck worker: the next card works.
+        var (next, nextConnected, nextChannel) = Tap(new TestCards.Echo(TestCards.MifareAtr));
+        using (next)
+        using (nextConnected)
+        {
+            Assert.That(nextChannel.Transmit(Hex.Parse("00CA000000")).Response!.StatusWord, Is.EqualTo(0x9000));
+        }
+    }
+
+    [Test]
+    public void A_card_that_answers_one_byte_is_a_malformed_response()
+    {
+        var model = new TestCards.Scripted(TestCards.MifareAtr, _ => CardReply.Answer([0x6A]));
+        var (card, connected, channel) = Tap(model);
+        using (card)
+        using (connected)
+        {
+            var result = channel.Transmit(Hex.Parse("00A4040000"));
+            Assert.That(result.Fault, Is.EqualTo(CardFault.MalformedResponse).Or.EqualTo(CardFault.TransmissionFailed), result.ToString());
+        }
+    }
+
+    [Test]
+    public void Connecting_to_an_empty_reader_is_a_fault_value()
+    {
+        Assert.That(_connector.TryConnect(PcscStack.ReaderName, null, out var card, out var fault, out var detail), Is.False);
+        Assert.That(card, Is.Null);
+        Assert.That(fault, Is.EqualTo(CardFault.CardRemoved).Or.EqualTo(CardFault.TransmissionFailed));
+        Assert.That(detail, Does.Contain("SCARD_"));
+    }
+}

@@ -1,0 +1,139 @@
+using Validator.Pcsc.Interop;
+using Validator.Simulation.Vpcd;
+
+namespace Validator.Pcsc.Tests;
+
+/// <summary>
+/// Gives tests a real pcscd with the vpcd virtual reader: the machine's own when one is running with vpcd,
+/// otherwise one started here with a reader configuration of its own. Without pcscd or vpcd the tests are
+/// ignored on a laptop and fail in CI (CI=true), which must install them.
+/// </summary>
+internal static class PcscStack
+{
+    public const string ReaderName = "Virtual PCD 00 00";
+    private static readonly Lock Gate = new();
+    private static PcscdProcess? _owned;
+    private static bool _external;
+
+    /// <summary>True when the pcscd in use was started by these tests (so they may kill and restart it).</summary>
+    public static bool Owned => _owned is not null;
+
+    public static int Port => _owned?.Port ?? VpcdOptions.DefaultPort;
+
+    /// <summary>Makes sure pcscd with vpcd is up; ignores or fails the calling test when it cannot be had.</summary>
+    public static void Require()
+    {
+        lock (Gate)
+        {
+            if (_owned is { IsRunning: true } || _external) return;
+            var missing = PcscdProcess.MissingPrerequisites();
+            if (missing is not null) Unavailable(missing);
+
+            if (PcscdProcess.IsAnyPcscdRunning())
+            {
+                if (!PcscdProcess.IsListening(VpcdOptions.DefaultPort))
+                {
+                    Unavailable($"a pcscd is running without the vpcd reader on port {VpcdOptions.DefaultPort}; stop it or add /etc/reader.conf.d/vpcd");
+                }
+                _external = true;
+                return;
+            }
+            _owned ??= new PcscdProcess();
+            _owned.Start(TimeSpan.FromSeconds(15));
+        }
+        WaitForReader(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>Waits until pcscd sees no card on the virtual reader, so a test never starts with the previous test's card.</summary>
+    public static void RequireEmptyReader()
+    {
+        Require();
+        var api = LinuxPcscApi.Instance;
+        Assert.That(api.EstablishContext(out var context), Is.EqualTo(SCardError.SCARD_S_SUCCESS));
+        try
+        {
+            var reader = new ReaderStateEntry(ReaderName, 0);
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (true)
+            {
+                var rv = api.GetStatusChange(context, TimeSpan.FromMilliseconds(500), [reader]);
+                if (rv is SCardError.SCARD_S_SUCCESS or SCardError.SCARD_E_TIMEOUT && (reader.EventFlags & ReaderState.Empty) != 0) return;
+                if (DateTime.UtcNow > deadline) Assert.Fail($"the virtual reader still holds a card after 10 s ({SCardErrors.Name(rv)}, state {reader.EventFlags})");
+                reader.CurrentState = reader.EventState & ~(uint)ReaderState.Changed;
+            }
+        }
+        finally
+        {
+            api.ReleaseContext(context);
+        }
+    }
+
+    /// <summary>For tests that kill pcscd: ignored when the machine's pcscd is in use.</summary>
+    public static PcscdProcess RequireOwned()
+    {
+        Require();
+        if (_owned is null) Assert.Ignore("uses the machine's running pcscd; restart tests need a pcscd of their own (stop the system pcscd to run them)");
+        return _owned!;
+    }
+
+    /// <summary>Starts our pcscd again after a test killed it.</summary>
+    public static void Restart()
+    {
+        lock (Gate)
+        {
+            _owned!.Start(TimeSpan.FromSeconds(15));
+        }
+        WaitForReader(TimeSpan.FromSeconds(10));
+    }
+
+    public static void Shutdown()
+    {
+        lock (Gate)
+        {
+            _owned?.Dispose();
+            _owned = null;
+        }
+    }
+
+    /// <summary>Waits until pcscd lists the virtual reader (it registers readers just after its socket opens).</summary>
+    private static void WaitForReader(TimeSpan timeout)
+    {
+        var api = LinuxPcscApi.Instance;
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (api.EstablishContext(out var context) == SCardError.SCARD_S_SUCCESS)
+            {
+                try
+                {
+                    if (api.ListReaders(context, out var readers) == SCardError.SCARD_S_SUCCESS && readers.Contains(ReaderName)) return;
+                    // Wait for the reader list to change rather than polling it.
+                    var pnp = new ReaderStateEntry(PcscConstants.PnpNotification, 0);
+                    api.GetStatusChange(context, TimeSpan.Zero, [pnp]);
+                    pnp.CurrentState = pnp.EventState;
+                    api.GetStatusChange(context, TimeSpan.FromMilliseconds(200), [pnp]);
+                }
+                finally
+                {
+                    api.ReleaseContext(context);
+                }
+            }
+            if (DateTime.UtcNow > deadline) Assert.Fail($"pcscd did not list '{ReaderName}' within {timeout.TotalSeconds:F0} s");
+        }
+    }
+
+    private static void Unavailable(string reason)
+    {
+        var message = $"PC/SC integration test skipped: {reason}";
+        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase)) Assert.Fail(message);
+        Assert.Ignore(message);
+    }
+}
+
+/// <summary>Stops the pcscd these tests started once they are all done.</summary>
+[SetUpFixture]
+public sealed class PcscStackTeardown
+{
+    [OneTimeTearDown]
+    public void StopPcscd() => PcscStack.Shutdown();
+}
