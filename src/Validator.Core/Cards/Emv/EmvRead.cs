@@ -93,25 +93,9 @@ internal static class EmvRead
         var problem = ReadProcessingOptions(gpo.Data, data, out var afl);
         if (problem is not null) return Attempt.Malformed($"GPO {aid}: {problem}");
 
-        if (!IsComplete(session.Options, data))
-        {
-            foreach (var entry in afl)
-            {
-                for (var record = entry.FirstRecord; record <= entry.LastRecord; record++)
-                {
-                    var step = $"READ RECORD {aid} SFI {entry.Sfi} record {record}";
-                    if (!session.TryTransmit(EmvCommands.ReadRecord(entry.Sfi, record), step, out var answer, out stop)) return Attempt.Stopped(stop);
-                    if (!answer.IsSuccess) return Attempt.Malformed($"{step}: SW {ReadSession.Sw(answer)}");
-                    error = TlvTree.ReadTemplate(answer.Data, out var template);
-                    if (error != TlvError.None || template.Tag != 0x70) return Attempt.Malformed($"{step}: {Describe(error, template.Tag, 0x70)}");
-                    problem = data.Absorb(template.Value);
-                    if (problem is not null) return Attempt.Malformed($"{step}: {problem}");
-                    if (IsComplete(session.Options, data)) goto Complete;
-                }
-            }
-        }
+        var recordsEnd = ReadRecords(session, aid, afl, data);
+        if (recordsEnd is not null) return recordsEnd.Value;
 
-    Complete:
         if (!data.HasPan) return Attempt.Malformed($"{aid}: no PAN in the application data");
 
         ApplicationCryptogram? cryptogram = null;
@@ -135,6 +119,30 @@ internal static class EmvRead
             Cryptogram = cryptogram,
         };
         return Attempt.Identified(identity);
+    }
+
+    /// <summary>
+    /// READ RECORD in AFL order, stopping as soon as <see cref="IsComplete"/> holds (also before the first record, when the
+    /// GPO answer already had everything). Null when the records were read without a problem.
+    /// </summary>
+    private static Attempt? ReadRecords(ReadSession session, string aid, AflEntry[] afl, ApplicationData data)
+    {
+        if (IsComplete(session.Options, data)) return null;
+        foreach (var entry in afl)
+        {
+            for (var record = entry.FirstRecord; record <= entry.LastRecord; record++)
+            {
+                var step = $"READ RECORD {aid} SFI {entry.Sfi} record {record}";
+                if (!session.TryTransmit(EmvCommands.ReadRecord(entry.Sfi, record), step, out var answer, out var stop)) return Attempt.Stopped(stop);
+                if (!answer.IsSuccess) return Attempt.Malformed($"{step}: SW {ReadSession.Sw(answer)}");
+                var error = TlvTree.ReadTemplate(answer.Data, out var template);
+                if (error != TlvError.None || template.Tag != 0x70) return Attempt.Malformed($"{step}: {Describe(error, template.Tag, 0x70)}");
+                var problem = data.Absorb(template.Value);
+                if (problem is not null) return Attempt.Malformed($"{step}: {problem}");
+                if (IsComplete(session.Options, data)) return null;
+            }
+        }
+        return null;
     }
 
     /// <summary>
