@@ -197,4 +197,54 @@ public class ProfileReadTests
         });
         Assert.That(() => CardProfiles.Create("nonsense"), Throws.ArgumentException);
     }
+
+    // name, brand, AID, last 4, expiry, PSN and APDUs in a minimal read, then PSN and APDUs with the PSN required.
+    // Values are the catalogue's default test cards (CardProfiles.Default*); -1 stands for "no PSN".
+    [TestCase("mastercard", "Mastercard", "A0000000041010", "4444", "2812", -1, 4, 1, 5)]
+    [TestCase("mastercard-no-ppse", "Mastercard", "A0000000041010", "4444", "2812", -1, 4, 1, 5)]
+    [TestCase("maestro", "Maestro", "A0000000043060", "8453", "2709", 0, 4, 0, 4)]
+    [TestCase("visa", "Visa", "A0000000031010", "1111", "2907", -1, 3, 1, 6)]
+    [TestCase("girocard", "girocard", "A00000005945430100", "0019", "2712", 2, 5, 2, 5)]
+    [TestCase("wallet", "Mastercard", "A0000000041010", "1002", "3005", 0, 4, 0, 4)]
+    public void Every_payment_profile_reads_to_its_identity_in_the_stated_apdus(
+        string name, string brand, string aid, string last4, string expiry, int psn, int apdus, int psnRequired, int apdusWithPsn)
+    {
+        var minimal = Tap.Read(CardProfiles.Create(name));
+        var withPsn = Tap.Read(CardProfiles.Create(name), Tap.Options(requireSequenceNumber: true));
+        foreach (var (result, expectedPsn, expectedApdus) in new[] { (minimal, psn, apdus), (withPsn, psnRequired, apdusWithPsn) })
+        {
+            Assert.That(result.Outcome, Is.EqualTo(CardReadOutcome.Identified), result.Detail);
+            var id = result.Identity!;
+            Assert.Multiple(() =>
+            {
+                Assert.That(id.Kind, Is.EqualTo(CardKind.Emv));
+                Assert.That(id.Brand, Is.EqualTo(brand));
+                Assert.That(id.Aid, Is.EqualTo(aid));
+                Assert.That(id.Last4, Is.EqualTo(last4));
+                Assert.That(id.Expiry, Is.EqualTo(expiry));
+                Assert.That(id.Psn, Is.EqualTo(expectedPsn < 0 ? null : (byte?)expectedPsn));
+                Assert.That(result.ApduCount, Is.EqualTo(expectedApdus));
+            });
+        }
+        Assert.That(withPsn.Identity!.Token, Is.EqualTo(minimal.Identity!.Token));
+    }
+
+    [TestCase("uid", "MIFARE Classic 1K")]
+    [TestCase("ultralight", "MIFARE Ultralight")]
+    public void Every_uid_profile_reads_to_a_uid_identity_in_one_apdu(string name, string brand)
+    {
+        var result = Tap.Read(CardProfiles.Create(name));
+        Assert.That(result.Identity?.Kind, Is.EqualTo(CardKind.Uid));
+        Assert.That(result.Identity?.Brand, Is.EqualTo(brand));
+        Assert.That(result.ApduCount, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void Cards_issued_with_chosen_data_get_distinct_tokens()
+    {
+        var tokens = Enumerable.Range(0, 200)
+            .Select(i => Tap.Read(CardProfiles.Create("mastercard", new CardholderData($"5413330000{i:000000}", "2907", 1))).Identity!.Token)
+            .ToHashSet();
+        Assert.That(tokens, Has.Count.EqualTo(200));
+    }
 }
