@@ -63,6 +63,15 @@ public sealed class SimulatedPwmChannel : PwmChannel
         }
     }
 
+    /// <summary>Forgets the recorded changes (settings are kept), e.g. between a warm-up and a measurement.</summary>
+    public void ClearChanges()
+    {
+        lock (_gate)
+        {
+            _changes.Clear();
+        }
+    }
+
     /// <inheritdoc />
     public override int Frequency
     {
