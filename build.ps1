@@ -1,0 +1,103 @@
+#!/usr/bin/env pwsh
+<#
+.SYNOPSIS
+    Builds, tests and publishes the validator.
+.DESCRIPTION
+    Targets:
+      build    Release build of the whole solution (warnings are errors).
+      test     Runs every test project; prints "Tests: N passed, N failed" from the TRX results.
+      publish  Self-contained linux-arm64 (the Raspberry Pi) and linux-x64 (the lab) builds of `validator`.
+      ci       build, test, publish: everything CI checks.
+    Usage on a fresh machine:  dotnet tool restore && dotnet pwsh build.ps1 test
+#>
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('build', 'test', 'publish', 'ci')]
+    [string] $Target = 'build',
+    [string] $Configuration = 'Release'
+)
+
+Set-StrictMode -Version Latest
+$ErrorActionPreference = 'Stop'
+$root = $PSScriptRoot
+$artifacts = Join-Path $root 'artifacts'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_NOLOGO = '1'
+
+function Step([string] $name) {
+    Write-Host ''
+    Write-Host "==> $name" -ForegroundColor Cyan
+}
+
+function Invoke-Native([string] $what, [scriptblock] $command) {
+    & $command
+    if ($LASTEXITCODE -ne 0) {
+        Write-Host "FAILED: $what (exit code $LASTEXITCODE)" -ForegroundColor Red
+        exit $LASTEXITCODE
+    }
+}
+
+function Invoke-Build {
+    Step "build ($Configuration)"
+    Invoke-Native 'dotnet build' { dotnet build (Join-Path $root 'Validator.sln') -c $Configuration -nologo -clp:NoSummary }
+}
+
+function Get-TestTotals([string] $resultsDir) {
+    $passed = 0; $failed = 0; $skipped = 0
+    foreach ($trx in Get-ChildItem -Path $resultsDir -Filter '*.trx' -ErrorAction SilentlyContinue) {
+        [xml] $doc = Get-Content -Raw $trx.FullName
+        $counters = $doc.TestRun.ResultSummary.Counters
+        $passed += [int] $counters.passed
+        $failed += [int] $counters.failed + [int] $counters.error + [int] $counters.timeout + [int] $counters.aborted
+        $skipped += [int] $counters.notExecuted
+    }
+    return [pscustomobject] @{ Passed = $passed; Failed = $failed; Skipped = $skipped }
+}
+
+function Invoke-Test {
+    Invoke-Build
+    Step 'test'
+    $results = Join-Path $artifacts 'test-results'
+    if (Test-Path $results) { Remove-Item -Recurse -Force $results }
+    New-Item -ItemType Directory -Force -Path $results | Out-Null
+    dotnet test (Join-Path $root 'Validator.sln') -c $Configuration --no-build -nologo `
+        --results-directory $results --logger 'trx' --logger 'console;verbosity=normal'
+    $exit = $LASTEXITCODE
+    $totals = Get-TestTotals $results
+    if ($totals.Passed + $totals.Failed -eq 0) {
+        Write-Host 'FAILED: no test ran' -ForegroundColor Red
+        exit 1
+    }
+    Write-Host ''
+    Write-Host "Tests: $($totals.Passed) passed, $($totals.Failed) failed, $($totals.Skipped) skipped"
+    if ($exit -ne 0 -or $totals.Failed -gt 0) {
+        Write-Host "FAILED: tests (exit code $exit)" -ForegroundColor Red
+        exit 1
+    }
+}
+
+function Invoke-Publish {
+    foreach ($rid in 'linux-arm64', 'linux-x64') {
+        Step "publish $rid"
+        $out = Join-Path $artifacts "publish/$rid"
+        Invoke-Native "publish $rid" {
+            dotnet publish (Join-Path $root 'src/Validator.Daemon/Validator.Daemon.csproj') -c $Configuration -r $rid `
+                --self-contained true -p:PublishReadyToRun=true -o $out -nologo
+        }
+        $exe = Join-Path $out 'validator'
+        if (-not (Test-Path $exe)) {
+            Write-Host "FAILED: $exe was not produced" -ForegroundColor Red
+            exit 1
+        }
+        Write-Host "  $exe"
+    }
+}
+
+switch ($Target) {
+    'build' { Invoke-Build }
+    'test' { Invoke-Test }
+    'publish' { Invoke-Publish }
+    'ci' { Invoke-Test; Invoke-Publish }
+}
+Write-Host ''
+Write-Host "build.ps1 $Target: done" -ForegroundColor Green

@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Validator.Core.Cards;
+using Validator.Pcsc;
+using Validator.Simulation.Cards;
+using Validator.Simulation.Vpcd;
+
+namespace Validator.Daemon.Demo;
+
+/// <summary>
+/// Taps through the real PC/SC stack: each virtual card is put into pcscd's vpcd reader, seen by the reader monitor,
+/// connected and read like a card on a USB reader. Starts a pcscd of its own when none is running.
+/// </summary>
+internal sealed class VpcdTapStation : ITapStation
+{
+    private const string ReaderName = "Virtual PCD 00 00";
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    private readonly CardReader _reader;
+    private readonly PcscdProcess? _pcscd;
+    private readonly ReaderMonitor _monitor = new();
+    private readonly PcscCardConnector _connector = new();
+    private readonly BlockingCollection<CardEventArgs> _inserted = new();
+    private readonly BlockingCollection<CardEventArgs> _removed = new();
+
+    private VpcdTapStation(CardReader reader, PcscdProcess? pcscd)
+    {
+        _reader = reader;
+        _pcscd = pcscd;
+        _monitor.CardInserted += (_, e) => { if (e.ReaderName == ReaderName) _inserted.Add(e); };
+        _monitor.CardRemoved += (_, e) => { if (e.ReaderName == ReaderName) _removed.Add(e); };
+        _monitor.Start();
+    }
+
+    public string Description => _pcscd is null ? "the machine's pcscd with the vpcd virtual reader" : "a pcscd started for the demo with the vpcd virtual reader";
+
+    /// <summary>A station on pcscd + vpcd, or null (with the reason) when this machine has neither.</summary>
+    public static VpcdTapStation? TryStart(CardReader reader, out string? whyNot)
+    {
+        whyNot = PcscdProcess.MissingPrerequisites();
+        if (whyNot is not null) return null;
+        PcscdProcess? own = null;
+        if (PcscdProcess.IsAnyPcscdRunning())
+        {
+            if (!PcscdProcess.IsListening(VpcdOptions.DefaultPort))
+            {
+                whyNot = "the running pcscd has no vpcd reader";
+                return null;
+            }
+        }
+        else
+        {
+            own = new PcscdProcess();
+            try
+            {
+                own.Start(Patience);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
+            {
+                own.Dispose();
+                whyNot = $"could not start pcscd: {ex.Message}";
+                return null;
+            }
+        }
+        var station = new VpcdTapStation(reader, own);
+        return station;
+    }
+
+    public StationTap Tap(ICardModel card)
+    {
+        using var virtualCard = new VpcdCard(card);
+        virtualCard.Insert();
+        if (!_inserted.TryTake(out var present, Patience)) throw new TimeoutException("pcscd did not report the virtual card");
+        CardReadResult read;
+        if (!_connector.TryConnect(present.ReaderName, present.Atr, out var connected, out var fault, out var detail))
+        {
+            read = CardReadFailures.FromConnectFault(fault, detail);
+        }
+        else
+        {
+            using (connected)
+            {
+                read = _reader.Read(new IsoCardChannel(connected!));
+            }
+        }
+        var readTime = Stopwatch.GetElapsedTime(present.Timestamp);
+        virtualCard.Remove();
+        if (!_removed.TryTake(out _, Patience)) throw new TimeoutException("pcscd did not report the card's removal");
+        return new StationTap(read, readTime);
+    }
+
+    public void Dispose()
+    {
+        _monitor.Dispose();
+        _connector.Dispose();
+        _pcscd?.Dispose();
+        _inserted.Dispose();
+        _removed.Dispose();
+    }
+}
