@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
 using Validator.Storage.Journal;
 
 namespace Validator.Storage.Tests.Journal;
@@ -49,17 +48,7 @@ public class TapJournalCrashTests
 
     private static List<string> RunUntilKilled(string directory, int killAfter, int seed)
     {
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(CrashHostPath());
-        start.ArgumentList.Add(directory);
-        start.ArgumentList.Add(seed.ToString(CultureInfo.InvariantCulture));
-
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(CrashHost.StartInfo(directory, seed))!;
         var stderr = process.StandardError.ReadToEndAsync();
         var lines = new List<string>();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -109,17 +98,6 @@ public class TapJournalCrashTests
         var parts = line.Split(' ');
         return (long.Parse(parts[0], CultureInfo.InvariantCulture), Guid.Parse(parts[1], CultureInfo.InvariantCulture));
     }
-
-    private static string CrashHostPath()
-    {
-        var path = typeof(TapJournalCrashTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "CrashHostPath").Value!;
-        Assert.That(File.Exists(path), Is.True, $"build the crash host first: {path}");
-        return path;
-    }
-
-    private static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
 
     private sealed class CrashStats
     {

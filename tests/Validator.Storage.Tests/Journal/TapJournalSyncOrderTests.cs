@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace Validator.Storage.Tests.Journal;
+
+/// <summary>
+/// A kill cannot show that data reached the disk (the page cache survives the process), so this test
+/// watches the system calls instead: every tap's frame must be fdatasynced before Append returns, and a new
+/// segment's directory entry fsynced before a record goes into it.
+/// </summary>
+public partial class TapJournalSyncOrderTests
+{
+    [Test]
+    public void Every_tap_is_on_disk_before_append_returns_as_the_system_calls_show()
+    {
+        using var dir = new TempDirectory();
+        var trace = Path.Combine(dir.Path, "strace.txt");
+        var journal = Path.Combine(dir.Path, "journal");
+        var start = CrashHost.StartInfo(journal, seed: 7, taps: 300, "strace", "-f", "-qq", "-o", trace, "-e", "trace=openat,pwrite64,pwritev,fdatasync,fsync,write");
+        int exitCode;
+        string stdout;
+        try
+        {
+            using var process = Process.Start(start)!;
+            stdout = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            exitCode = process.ExitCode;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            Assert.Ignore("strace is not installed");
+            return;
+        }
+
+        Assert.That(exitCode, Is.Zero, stdout);
+        var (acknowledged, segments) = CheckOrder(File.ReadAllLines(trace));
+        Assert.That(acknowledged, Is.EqualTo(300));
+        Assert.That(segments, Is.GreaterThan(1), "the run should roll over segments so their creation is checked too");
+    }
+
+    /// <summary>Walks the trace of the appending thread; fails on the first tap acknowledged before it was synced.</summary>
+    private static (int Acknowledged, int Segments) CheckOrder(string[] lines)
+    {
+        var frameWriter = lines.Select(l => FrameWrite().Match(l)).First(m => m.Success).Groups["pid"].Value;
+        int acknowledged = 0, segments = 0;
+        string? segmentFd = null;
+        bool directorySynced = false, pending = false, synced = false;
+        foreach (var line in lines.Where(l => l.StartsWith(frameWriter + " ", StringComparison.Ordinal)))
+        {
+            if (SegmentCreate().Match(line) is { Success: true } created)
+            {
+                segmentFd = created.Groups["fd"].Value;
+                directorySynced = false;
+                segments++;
+            }
+            else if (line.Contains(" fsync(", StringComparison.Ordinal) && line.EndsWith("= 0", StringComparison.Ordinal))
+            {
+                directorySynced = true;
+            }
+            else if (FrameWrite().Match(line) is { Success: true } write)
+            {
+                Assert.That(write.Groups["fd"].Value, Is.EqualTo(segmentFd), line);
+                Assert.That(directorySynced, Is.True, $"a record went into a new segment before its directory entry was synced: {line}");
+                pending = true;
+                synced = false;
+            }
+            else if (pending && line.Contains($" fdatasync({segmentFd})", StringComparison.Ordinal) && line.EndsWith("= 0", StringComparison.Ordinal))
+            {
+                synced = true;
+            }
+            else if (AcknowledgedLine().IsMatch(line))
+            {
+                Assert.That(pending && synced, Is.True, $"tap acknowledged before its frame was fdatasynced: {line}");
+                pending = false;
+                acknowledged++;
+            }
+        }
+
+        return (acknowledged, segments);
+    }
+
+    [GeneratedRegex("""^(?<pid>\d+) pwrite64\((?<fd>\d+), "\\327JT1""")]
+    private static partial Regex FrameWrite();
+
+    [GeneratedRegex("""openat\(AT_FDCWD, "[^"]+\.tapj", O_RDWR\|O_CREAT\|O_EXCL[^)]*\) = (?<fd>\d+)""")]
+    private static partial Regex SegmentCreate();
+
+    [GeneratedRegex("""write\(\d+, "\d+ [0-9a-f]{8}-""")]
+    private static partial Regex AcknowledgedLine();
+}
