@@ -180,8 +180,14 @@ internal sealed partial class FeedbackPlayer : IFeedbackSink, IDisposable
 
         // A wake that comes early or late is harmless: the frame is chosen from the clock, not counted.
         var next = index + 1 < pattern.Frames.Count ? pattern.Frames[index + 1].Offset : pattern.Length;
-        _timer.Change(next - position, Timeout.InfiniteTimeSpan);
+        _timer.Change(WholeMillisecondsUntil(next - position), Timeout.InfiniteTimeSpan);
     }
+
+    /// <summary>
+    /// Rounds a wait up to whole milliseconds: timers truncate to milliseconds, and a 0.4 ms wait truncated to 0
+    /// would fire at once, find the frame not due yet and spin until it is.
+    /// </summary>
+    private static TimeSpan WholeMillisecondsUntil(TimeSpan wait) => TimeSpan.FromMilliseconds(Math.Max(1, Math.Ceiling(wait.TotalMilliseconds)));
 
     private void Write(FeedbackFrame frame)
     {
