@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Validator.Core.Cards;
+using Validator.Core.Lists;
 using Validator.Core.Taps;
 using Validator.Storage.Journal;
 
@@ -101,5 +102,5 @@ static TapRecord Tap(int n) => new()
     Product = "school-pass",
     Line = "180",
     Stop = "de:15089:12345",
-    ListVersions = new TapListVersions(1234, 1_764_300_000, 7),
+    ListVersions = new ListVersions(1234, 1_764_300_000, 7),
 };

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Validator.Core.Cards;
+using Validator.Core.Lists;
 using Validator.Core.Taps;
 using Validator.Storage.Journal;
 
@@ -34,7 +35,7 @@ for (long written = 0; written < limit; written++)
         Reason = "ok",
         // Varying lengths move frame boundaries around, so kills land at every kind of offset.
         Product = new string('p', random.Next(0, 40)),
-        ListVersions = new TapListVersions(random.Next(), 2, 3),
+        ListVersions = new ListVersions(random.Next(), 2, 3),
     };
     var stored = journal.Append(tap);
     Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{stored.Sequence} {stored.Id}"));

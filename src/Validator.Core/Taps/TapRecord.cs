@@ -1,4 +1,5 @@
 using Validator.Core.Cards;
+using Validator.Core.Lists;
 
 namespace Validator.Core.Taps;
 
@@ -57,7 +58,7 @@ public sealed record TapRecord
     public string? Stop { get; init; }
 
     /// <summary>Versions of the local lists the decision was taken with.</summary>
-    public TapListVersions ListVersions { get; init; }
+    public ListVersions ListVersions { get; init; }
 
     /// <summary>A new UUID v7 stamped with <paramref name="time"/>'s current instant.</summary>
     public static Guid NewId(TimeProvider time)

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 using Validator.Core.Cards;
+using Validator.Core.Lists;
 using Validator.Core.Taps;
 
 namespace Validator.Storage.Journal;
@@ -182,7 +183,7 @@ internal static class TapRecordCodec
             Product = product,
             Line = line,
             Stop = stop,
-            ListVersions = new TapListVersions((long)denyList, (long)entitlements, (long)policy),
+            ListVersions = new ListVersions((long)denyList, (long)entitlements, (long)policy),
         };
         return true;
     }

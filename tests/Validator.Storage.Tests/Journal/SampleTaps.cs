@@ -1,4 +1,5 @@
 using Validator.Core.Cards;
+using Validator.Core.Lists;
 using Validator.Core.Taps;
 using Validator.Storage.Journal;
 
@@ -24,7 +25,7 @@ internal static class SampleTaps
         Product = "Schülerticket Salzland",
         Line = "180",
         Stop = "Staßfurt, Bahnhof",
-        ListVersions = new TapListVersions(41 + n, 1_700_000_000_000, 3),
+        ListVersions = new ListVersions(41 + n, 1_700_000_000_000, 3),
     };
 
     /// <summary>A tap with every optional field absent.</summary>

@@ -33,19 +33,20 @@ public partial class TapJournalSyncOrderTests
         }
 
         Assert.That(exitCode, Is.Zero, stdout);
-        var (acknowledged, segments) = CheckOrder(File.ReadAllLines(trace));
+        var (acknowledged, segments) = CheckOrder(JoinInterrupted(File.ReadAllLines(trace)));
         Assert.That(acknowledged, Is.EqualTo(300));
         Assert.That(segments, Is.GreaterThan(1), "the run should roll over segments so their creation is checked too");
     }
 
     /// <summary>Walks the trace of the appending thread; fails on the first tap acknowledged before it was synced.</summary>
-    private static (int Acknowledged, int Segments) CheckOrder(string[] lines)
+    private static (int Acknowledged, int Segments) CheckOrder(List<string> lines)
     {
         var frameWriter = lines.Select(l => FrameWrite().Match(l)).First(m => m.Success).Groups["pid"].Value;
         int acknowledged = 0, segments = 0;
         string? segmentFd = null;
         bool directorySynced = false, pending = false, synced = false;
-        foreach (var line in lines.Where(l => l.StartsWith(frameWriter + " ", StringComparison.Ordinal)))
+        // strace pads the pid column, so compare the parsed pid, not a prefix.
+        foreach (var line in lines.Where(l => Pid().Match(l) is { Success: true } pid && pid.Groups[1].Value == frameWriter))
         {
             if (SegmentCreate().Match(line) is { Success: true } created)
             {
@@ -79,8 +80,43 @@ public partial class TapJournalSyncOrderTests
         return (acknowledged, segments);
     }
 
-    [GeneratedRegex("""^(?<pid>\d+) pwrite64\((?<fd>\d+), "\\327JT1""")]
+    /// <summary>
+    /// With several threads strace splits a call another thread interrupted into "call(args &lt;unfinished ...&gt;"
+    /// and "&lt;... call resumed&gt;) = result"; this puts each call back on one line.
+    /// </summary>
+    private static List<string> JoinInterrupted(string[] lines)
+    {
+        const string Unfinished = " <unfinished ...>";
+        var open = new Dictionary<string, string>();
+        var joined = new List<string>();
+        foreach (var line in lines)
+        {
+            var pid = Pid().Match(line) is { Success: true } m ? m.Groups[1].Value : "";
+            if (line.EndsWith(Unfinished, StringComparison.Ordinal))
+            {
+                open[pid] = line[..^Unfinished.Length];
+            }
+            else if (Resumed().Match(line) is { Success: true } resumed && open.Remove(pid, out var start))
+            {
+                joined.Add(start + resumed.Groups["rest"].Value);
+            }
+            else
+            {
+                joined.Add(line);
+            }
+        }
+
+        return joined;
+    }
+
+    [GeneratedRegex("""<\.\.\. \w+ resumed>(?<rest>.*)$""")]
+    private static partial Regex Resumed();
+
+    [GeneratedRegex("""^(?<pid>\d+)\s+pwrite64\((?<fd>\d+), "\\327JT1""")]
     private static partial Regex FrameWrite();
+
+    [GeneratedRegex("""^(\d+)\s""")]
+    private static partial Regex Pid();
 
     [GeneratedRegex("""openat\(AT_FDCWD, "[^"]+\.tapj", O_RDWR\|O_CREAT\|O_EXCL[^)]*\) = (?<fd>\d+)""")]
     private static partial Regex SegmentCreate();
