@@ -9,7 +9,7 @@ internal sealed class PassiveBuzzerOutput : IBuzzerOutput
     private readonly PwmChannel _channel;
     private readonly Buzzer _buzzer;
     private int _hz;
-    private double _dutyCycle = double.NaN;
+    private double _dutyCycle;
 
     /// <summary>Takes ownership of <paramref name="channel"/>; it is disposed with this buzzer.</summary>
     public PassiveBuzzerOutput(PwmChannel channel)
@@ -38,16 +38,20 @@ internal sealed class PassiveBuzzerOutput : IBuzzerOutput
             return;
         }
 
-        if (!dutyCycle.Equals(_dutyCycle))
+        if (hz != _hz)
+        {
+            // Linux sysfs PWM keeps duty_cycle in nanoseconds across a period change, and refuses a period shorter
+            // than it (EINVAL): a low tone followed by a high one would fail, a rising one would get louder. So the
+            // duty goes to zero first, then the new period, then the duty computed for that period.
+            _channel.DutyCycle = 0;
+            _buzzer.StartPlaying(hz);
+            _channel.DutyCycle = dutyCycle;
+            (_hz, _dutyCycle) = (hz, dutyCycle);
+        }
+        else if (!dutyCycle.Equals(_dutyCycle))
         {
             _channel.DutyCycle = dutyCycle;
             _dutyCycle = dutyCycle;
-        }
-
-        if (hz != _hz)
-        {
-            _buzzer.StartPlaying(hz);
-            _hz = hz;
         }
     }
 

@@ -3,8 +3,10 @@ using System.Device.Pwm;
 namespace Validator.Simulation.Gpio;
 
 /// <summary>
-/// A PWM channel with no hardware behind it (a passive buzzer on PWM0 in the demo and tests): it records every
-/// change of frequency, duty cycle and running state with a timestamp and raises <see cref="Changed"/>.
+/// A PWM channel with no hardware behind it (a passive buzzer on PWM0 in the demo and tests). It behaves like
+/// <c>UnixPwmChannel</c> over Linux sysfs PWM: the period and the duty cycle are separate values in nanoseconds, so a
+/// new frequency keeps the old duty time (the ratio changes), and a period shorter than the duty time is refused
+/// with EINVAL. It records every change of what the output does with a timestamp and raises <see cref="Changed"/>.
 /// </summary>
 public sealed class SimulatedPwmChannel : PwmChannel
 {
@@ -12,16 +14,19 @@ public sealed class SimulatedPwmChannel : PwmChannel
     private readonly TimeProvider _time;
     private readonly List<PwmChange> _changes = [];
     private int _frequency;
-    private double _dutyCycle;
+    private double _requestedDutyCycle;
+    private long _periodNs;
+    private long _dutyNs;
     private bool _running;
     private bool _disposed;
 
-    /// <summary>Creates a stopped channel with the given start settings.</summary>
+    /// <summary>Creates a stopped channel with the given start settings, as <c>PwmChannel.Create</c> does.</summary>
     public SimulatedPwmChannel(int frequency = 400, double dutyCycle = 0.5, TimeProvider? time = null)
     {
-        _frequency = frequency;
-        _dutyCycle = dutyCycle;
         _time = time ?? TimeProvider.System;
+        Frequency = frequency;
+        DutyCycle = dutyCycle;
+        _changes.Clear();
     }
 
     /// <summary>Raised after every change, on the thread that made it.</summary>
@@ -51,6 +56,18 @@ public sealed class SimulatedPwmChannel : PwmChannel
         }
     }
 
+    /// <summary>The duty cycle the output really has: duty time over period, which drifts from the requested one when only the frequency changes.</summary>
+    public double EffectiveDutyCycle
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return Effective();
+            }
+        }
+    }
+
     /// <summary>Whether the channel was disposed.</summary>
     public bool IsDisposed
     {
@@ -60,6 +77,61 @@ public sealed class SimulatedPwmChannel : PwmChannel
             {
                 return _disposed;
             }
+        }
+    }
+
+    /// <summary>The last frequency set, in Hz.</summary>
+    public override int Frequency
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _frequency;
+            }
+        }
+
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            Change(() =>
+            {
+                var periodNs = 1_000_000_000L / value;
+                if (_dutyNs > periodNs)
+                {
+                    // The kernel's pwm_apply_state refuses duty_cycle > period; sysfs reports it as EINVAL on the write.
+                    throw new IOException($"Invalid argument: period {periodNs} ns is shorter than duty_cycle {_dutyNs} ns.");
+                }
+
+                _frequency = value;
+                _periodNs = periodNs;
+            });
+        }
+    }
+
+    /// <summary>The last duty cycle requested, 0 to 1 (like <c>UnixPwmChannel</c>, not recomputed when the frequency changes).</summary>
+    public override double DutyCycle
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _requestedDutyCycle;
+            }
+        }
+
+        set
+        {
+            if (value is < 0 or > 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "The duty cycle is between 0 and 1.");
+            }
+
+            Change(() =>
+            {
+                _requestedDutyCycle = value;
+                _dutyNs = (long)(_periodNs * value);
+            });
         }
     }
 
@@ -73,79 +145,45 @@ public sealed class SimulatedPwmChannel : PwmChannel
     }
 
     /// <inheritdoc />
-    public override int Frequency
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _frequency;
-            }
-        }
-
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(value);
-            Set(value, DutyCycle, IsRunning);
-        }
-    }
+    public override void Start() => Change(() => _running = true);
 
     /// <inheritdoc />
-    public override double DutyCycle
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _dutyCycle;
-            }
-        }
-
-        set
-        {
-            // Same contract as UnixPwmChannel: a duty cycle is a fraction of the period.
-            if (value is < 0 or > 1)
-            {
-                throw new ArgumentOutOfRangeException(nameof(value), value, "The duty cycle is between 0 and 1.");
-            }
-
-            Set(Frequency, value, IsRunning);
-        }
-    }
-
-    /// <inheritdoc />
-    public override void Start() => Set(Frequency, DutyCycle, running: true);
-
-    /// <inheritdoc />
-    public override void Stop() => Set(Frequency, DutyCycle, running: false);
+    public override void Stop() => Change(() => _running = false);
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
         lock (_gate)
         {
+            // UnixPwmChannel stops the channel before unexporting it.
             _disposed = true;
+            _running = false;
         }
 
         base.Dispose(disposing);
     }
 
-    private void Set(int frequency, double dutyCycle, bool running)
+    private double Effective() => _periodNs == 0 ? 0 : _dutyNs / (double)_periodNs;
+
+    private void Change(Action apply)
     {
-        PwmChange recorded;
+        PwmChange? recorded = null;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (frequency == _frequency && dutyCycle.Equals(_dutyCycle) && running == _running)
+            var before = (_frequency, Effective(), _running);
+            apply();
+            var after = (_frequency, Effective(), _running);
+            if (after != before)
             {
-                return;
+                recorded = new PwmChange(_frequency, after.Item2, _running, _time.GetTimestamp());
+                _changes.Add(recorded.Value);
             }
-
-            (_frequency, _dutyCycle, _running) = (frequency, dutyCycle, running);
-            recorded = new PwmChange(frequency, dutyCycle, running, _time.GetTimestamp());
-            _changes.Add(recorded);
         }
 
-        Changed?.Invoke(this, recorded);
+        if (recorded is { } change)
+        {
+            Changed?.Invoke(this, change);
+        }
     }
 }

@@ -54,7 +54,7 @@ public sealed class TerminalLedRenderer
 
     private bool IsBuzzing()
     {
-        if (_pwm is not null && _pwm.IsRunning && _pwm.DutyCycle > 0)
+        if (_pwm is not null && _pwm.IsRunning && _pwm.EffectiveDutyCycle > 0)
         {
             return true;
         }

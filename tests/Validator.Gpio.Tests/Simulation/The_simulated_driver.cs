@@ -59,22 +59,46 @@ public class The_simulated_driver
     }
 
     [Test]
-    public void Records_pwm_changes_only_when_a_setting_changes()
+    public void Records_pwm_changes_only_when_the_output_changes()
     {
         using var pwm = new SimulatedPwmChannel(frequency: 400, dutyCycle: 0.5);
 
-        pwm.Frequency = 2400;
+        pwm.Frequency = 200;
         pwm.Start();
         pwm.Start();
-        pwm.DutyCycle = 0.25;
+        pwm.DutyCycle = 0.125;
         pwm.Stop();
 
         Assert.That(pwm.Changes.Select(c => (c.Frequency, c.DutyCycle, c.Running)), Is.EqualTo(new[]
         {
-            (2400, 0.5, false),
-            (2400, 0.5, true),
-            (2400, 0.25, true),
-            (2400, 0.25, false),
+            (200, 0.25, false),
+            (200, 0.25, true),
+            (200, 0.125, true),
+            (200, 0.125, false),
         }));
+    }
+
+    [Test]
+    public void Keeps_the_duty_time_when_only_the_frequency_changes_like_linux_sysfs()
+    {
+        using var pwm = new SimulatedPwmChannel(frequency: 1000, dutyCycle: 0.5);
+
+        pwm.Frequency = 1800;
+
+        Assert.That(pwm.EffectiveDutyCycle, Is.EqualTo(0.9).Within(0.001));
+    }
+
+    [Test]
+    public void Refuses_a_period_shorter_than_the_duty_time_like_the_kernel()
+    {
+        using var pwm = new SimulatedPwmChannel(frequency: 600, dutyCycle: 0.5);
+
+        var error = Assert.Throws<IOException>(() => pwm.Frequency = 2400);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error!.Message, Does.Contain("Invalid argument"));
+            Assert.That(pwm.Frequency, Is.EqualTo(600), "the refused write changed nothing");
+        });
     }
 }
