@@ -1,3 +1,4 @@
+using Validator.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Validator.Pcsc.Tests;

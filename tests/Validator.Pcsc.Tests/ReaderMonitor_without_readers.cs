@@ -1,3 +1,4 @@
+using Validator.Testing;
 using System.Diagnostics;
 using Validator.Simulation.Vpcd;
 

@@ -1,3 +1,4 @@
+using Validator.Testing;
 using Validator.Pcsc.Interop;
 
 namespace Validator.Pcsc.Tests;

@@ -1,3 +1,4 @@
+using Validator.Testing;
 using Validator.Core.Cards;
 using Validator.Simulation.Cards;
 

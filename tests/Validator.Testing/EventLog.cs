@@ -1,9 +1,10 @@
+using NUnit.Framework;
 using System.Collections.Concurrent;
 
-namespace Validator.Pcsc.Tests;
+namespace Validator.Testing;
 
 /// <summary>Collects events raised on other threads so a test can wait for the next one, with a timeout.</summary>
-internal sealed class EventLog<T> : IDisposable
+public sealed class EventLog<T> : IDisposable
 {
     private readonly BlockingCollection<T> _items = new();
 

@@ -1,7 +1,8 @@
-namespace Validator.Pcsc.Tests;
+using Validator.Pcsc;
+namespace Validator.Testing;
 
 /// <summary>A started reader monitor whose events are collected for waiting.</summary>
-internal sealed class MonitorRig : IDisposable
+public sealed class MonitorRig : IDisposable
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 

@@ -1,14 +1,16 @@
+using NUnit.Framework;
+using Validator.Pcsc;
 using Validator.Pcsc.Interop;
 using Validator.Simulation.Vpcd;
 
-namespace Validator.Pcsc.Tests;
+namespace Validator.Testing;
 
 /// <summary>
 /// Gives tests a real pcscd with the vpcd virtual reader: the machine's own when one is running with vpcd,
 /// otherwise one started here with a reader configuration of its own. Without pcscd or vpcd the tests are
 /// ignored on a laptop and fail in CI (CI=true), which must install them.
 /// </summary>
-internal static class PcscStack
+public static class PcscStack
 {
     public const string ReaderName = "Virtual PCD 00 00";
     private static readonly Lock Gate = new();
@@ -128,12 +130,4 @@ internal static class PcscStack
         if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase)) Assert.Fail(message);
         Assert.Ignore(message);
     }
-}
-
-/// <summary>Stops the pcscd these tests started once they are all done.</summary>
-[SetUpFixture]
-public sealed class PcscStackTeardown
-{
-    [OneTimeTearDown]
-    public void StopPcscd() => PcscStack.Shutdown();
 }

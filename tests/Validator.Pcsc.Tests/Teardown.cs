@@ -1,0 +1,11 @@
+using Validator.Testing;
+
+namespace Validator.Pcsc.Tests;
+
+/// <summary>Stops the pcscd these tests started once they are all done.</summary>
+[SetUpFixture]
+public sealed class Teardown
+{
+    [OneTimeTearDown]
+    public void StopPcscd() => PcscStack.Shutdown();
+}
