@@ -102,4 +102,32 @@ public class TapJournalUploadTests
         Assert.That(reopened.AcknowledgedThrough, Is.EqualTo(1));
         Assert.That(reopened.OpenReport.Clean, Is.True);
     }
+
+    [Test]
+    public void Reading_while_taps_are_appended_sees_only_whole_records_in_order_and_no_damage()
+    {
+        using var journal = Open();
+        var damage = 0;
+        journal.CorruptionDetected += (_, _) => Interlocked.Increment(ref damage);
+        const int Taps = 1000;
+        var writer = Task.Run(() =>
+        {
+            for (var i = 0; i < Taps; i++) journal.Append(SampleTaps.Full(i));
+        });
+
+        long cursor = 0;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (cursor < Taps && !timeout.IsCancellationRequested)
+        {
+            foreach (var tap in journal.ReadAfter(cursor, 100))
+            {
+                Assert.That(tap.Sequence, Is.EqualTo(cursor + 1), "a reader must never skip or repeat a tap");
+                cursor = tap.Sequence;
+            }
+        }
+
+        writer.GetAwaiter().GetResult();
+        Assert.That(cursor, Is.EqualTo(Taps));
+        Assert.That(damage, Is.Zero);
+    }
 }
