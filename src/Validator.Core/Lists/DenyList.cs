@@ -19,33 +19,42 @@ public sealed class DenyList
     /// <summary>Number of entries.</summary>
     public int Count => _rows.Length;
 
-    /// <summary>Builds the list from entries; a repeated key keeps the last entry.</summary>
+    /// <summary>The packed entries in key order.</summary>
+    public ReadOnlySpan<DenyRow> Rows => _rows;
+
+    /// <summary>The entries in key order.</summary>
+    public IEnumerable<DenyEntry> Entries => _rows.Select(r => r.ToEntry());
+
+    /// <summary>Builds the list from entries; for a repeated key the entry added last wins. Throws <see cref="ArgumentException"/> on a malformed entry.</summary>
     public static DenyList Build(IEnumerable<DenyEntry> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        var rows = entries.Select(DenyRow.From).ToArray();
-        return FromUnsorted(rows, rows.Length);
+        var rows = entries is ICollection<DenyEntry> known ? new DenyRow[known.Count] : new DenyRow[16];
+        var n = 0;
+        foreach (var entry in entries)
+        {
+            if (n == rows.Length) Array.Resize(ref rows, rows.Length * 2);
+            rows[n++] = DenyRow.From(entry);
+        }
+        return FromUnsorted(rows, n);
     }
 
-    /// <summary>Sorts and de-duplicates the first <paramref name="count"/> rows; for one key the row that came last wins, as a store upsert would.</summary>
+    /// <summary>
+    /// Takes ownership of <paramref name="rows"/> (the first <paramref name="count"/>), sorts them in place and drops
+    /// repeated keys, keeping the one added last. Sorting in place keeps a million-entry load at one array.
+    /// </summary>
     public static DenyList FromUnsorted(DenyRow[] rows, int count)
     {
-        var order = new int[count];
-        for (var i = 0; i < count; i++) order[i] = i;
-        // Position breaks ties, so the sort is stable and "last wins" holds for repeated keys.
-        Array.Sort(order, (x, y) =>
-        {
-            var c = rows[x].CompareTo(rows[y]);
-            return c != 0 ? c : x.CompareTo(y);
-        });
-        var sorted = new DenyRow[count];
+        ArgumentNullException.ThrowIfNull(rows);
+        if (!IsStrictlyAscending(rows, count)) Array.Sort(rows, 0, count, DenyRow.KeyThenAddedOrder);
         var unique = 0;
-        foreach (var index in order)
+        for (var i = 0; i < count; i++)
         {
-            if (unique > 0 && sorted[unique - 1].SameKey(rows[index])) sorted[unique - 1] = rows[index];
-            else sorted[unique++] = rows[index];
+            if (unique > 0 && rows[unique - 1].SameKey(rows[i])) rows[unique - 1] = rows[i];
+            else rows[unique++] = rows[i];
         }
-        return new DenyList(unique == count ? sorted : sorted[..unique]);
+        if (unique != rows.Length) Array.Resize(ref rows, unique);
+        return new DenyList(rows);
     }
 
     /// <summary>Looks the card up; true with the reason when some entry blocks this issue of the card.</summary>
@@ -73,8 +82,7 @@ public sealed class DenyList
     public bool Contains(DenyKey key)
     {
         var probe = DenyRow.From(key);
-        var i = LowerBound(_rows, probe.High, probe.Low);
-        for (; i < _rows.Length && _rows[i].High == probe.High && _rows[i].Low == probe.Low; i++)
+        for (var i = LowerBound(_rows, probe.High, probe.Low); i < _rows.Length && _rows[i].High == probe.High && _rows[i].Low == probe.Low; i++)
         {
             if (_rows[i].SameKey(probe)) return true;
         }
@@ -86,10 +94,16 @@ public sealed class DenyList
     {
         ArgumentNullException.ThrowIfNull(added);
         ArgumentNullException.ThrowIfNull(removed);
-        var adds = added.Select(DenyRow.From).ToArray();
-        var drops = removed.Select(DenyRow.From).ToArray();
-        Array.Sort(drops, DenyRow.KeyOrder);
-        adds = FromUnsorted(adds, adds.Length)._rows;
+        return Apply(added.Select(DenyRow.From).ToArray(), removed.Select(DenyRow.From).ToArray());
+    }
+
+    /// <summary>As <see cref="Apply(IEnumerable{DenyEntry}, IEnumerable{DenyKey})"/> on packed rows; takes ownership of both arrays.</summary>
+    public DenyList Apply(DenyRow[] added, DenyRow[] removed)
+    {
+        ArgumentNullException.ThrowIfNull(added);
+        ArgumentNullException.ThrowIfNull(removed);
+        Array.Sort(removed, DenyRow.KeyOrder);
+        var adds = FromUnsorted(added, added.Length)._rows;
 
         // One merge pass over the old rows: O(n + k log k), a few milliseconds for a million rows.
         var merged = new DenyRow[_rows.Length + adds.Length];
@@ -97,16 +111,23 @@ public sealed class DenyList
         foreach (var row in _rows)
         {
             while (a < adds.Length && adds[a].CompareTo(row) < 0) merged[n++] = adds[a++];
-            if (a < adds.Length && adds[a].SameKey(row)) continue; // replaced by the add, which is written on the next step
-            if (Array.BinarySearch(drops, row, DenyRow.KeyOrder) >= 0) continue;
+            if (a < adds.Length && adds[a].SameKey(row)) continue; // replaced by the add, written on a later step
+            if (Array.BinarySearch(removed, row, DenyRow.KeyOrder) >= 0) continue;
             merged[n++] = row;
         }
         while (a < adds.Length) merged[n++] = adds[a++];
-        return new DenyList(n == merged.Length ? merged : merged[..n]);
+        if (n != merged.Length) Array.Resize(ref merged, n);
+        return new DenyList(merged);
     }
 
-    /// <summary>The entries (added-at times are not kept in memory; <paramref name="addedAt"/> stands in for them).</summary>
-    internal IEnumerable<DenyEntry> Entries(DateTimeOffset addedAt) => _rows.Select(r => r.ToEntry(addedAt));
+    private static bool IsStrictlyAscending(DenyRow[] rows, int count)
+    {
+        for (var i = 1; i < count; i++)
+        {
+            if (rows[i - 1].CompareTo(rows[i]) >= 0) return false;
+        }
+        return true;
+    }
 
     private static int LowerBound(DenyRow[] rows, ulong high, ulong low)
     {

@@ -45,7 +45,7 @@ internal static class EntitlementDocuments
             Days = (Weekdays)Int(doc, "d"),
             Lines = pool.Intern(Strings(doc["l"])),
             Zones = pool.Intern(Strings(doc["z"])),
-            Windows = Windows(doc["w"]),
+            Windows = pool.Intern(Windows(doc["w"])),
         };
         try
         {

@@ -1,14 +1,13 @@
 using System.Globalization;
 using LiteDB;
-using Validator.Core.Cards;
 using Validator.Core.Lists;
 
 namespace Validator.Storage.Lists;
 
 /// <summary>
 /// The lists in one LiteDB file, the source of truth the in-memory indexes are built from.
-/// A full snapshot is written into a fresh collection and then switched to by one small transaction on the
-/// meta document; a delta is one transaction. Either way a crash leaves the old version or the new one.
+/// A full snapshot is written into fresh collections and then switched to by one small transaction on the list's
+/// meta record; a delta is one transaction. Either way a crash leaves the old version or the new one, never a mix.
 /// One instance per file per process (LiteDB direct mode); writes are serialised by the caller.
 /// </summary>
 public sealed class LiteDbListStore : IDisposable
@@ -16,11 +15,15 @@ public sealed class LiteDbListStore : IDisposable
     private const string MetaCollection = "meta";
     private const string PolicyCollection = "policy";
     private const string DenyPrefix = "deny_";
+    private const string DenyDeltaPrefix = "denydelta_";
     private const string EntitlementPrefix = "ent_";
     private const string DenyMeta = "deny";
     private const string EntitlementMeta = "entitlements";
     private const string PolicyMeta = "policy";
-    private const int BatchSize = 5000;
+    private const int InsertBatch = 5000;
+
+    /// <summary>Past this many stored deltas the deny list is rewritten as a new base (see <see cref="DenyCompactionDue"/>).</summary>
+    private const int MaxDeltas = 64;
 
     private readonly LiteDatabase _db;
 
@@ -33,11 +36,36 @@ public sealed class LiteDbListStore : IDisposable
     /// <summary>The database file.</summary>
     public string StorePath { get; }
 
+    /// <summary>Version and update time of the deny list.</summary>
+    public ListStamp DenyStamp => Guarded(() => ReadMeta(DenyMeta).Stamp);
+
+    /// <summary>Version and update time of the entitlements.</summary>
+    public ListStamp EntitlementStamp => Guarded(() => ReadMeta(EntitlementMeta).Stamp);
+
+    /// <summary>Version and update time of the policy.</summary>
+    public ListStamp PolicyStamp => Guarded(() => ReadMeta(PolicyMeta).Stamp);
+
+    /// <summary>Which generation holds the deny list; a new one is started by every full write.</summary>
+    internal int DenyGeneration => ReadMeta(DenyMeta).Generation;
+
+    /// <summary>
+    /// True when enough deltas have piled up on the deny list's base that loading replays more than it should:
+    /// the caller then rewrites the list as a new base from its index.
+    /// </summary>
+    public bool DenyCompactionDue
+    {
+        get
+        {
+            var meta = ReadMeta(DenyMeta);
+            return meta.Deltas >= MaxDeltas || meta.DeltaRows > Math.Max(1000, meta.BaseCount / 8);
+        }
+    }
+
     /// <summary>Opens (or creates) the list database; throws <see cref="ListStoreCorruptException"/> when the file cannot be read.</summary>
     public static LiteDbListStore Open(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        // LiteDB 5.0.21 silently re-initialises a short file that is not a database (measured: a 22-byte text file
+        // LiteDB 5.0.21 silently re-initialises a short file that is not a database (measured: a 60-byte text file
         // became an empty 8 KiB database), so the header is checked before LiteDB may touch the file.
         var header = LiteDbHeader.Check(path);
         if (header is not null) throw new ListStoreCorruptException(path, header);
@@ -49,87 +77,96 @@ public sealed class LiteDbListStore : IDisposable
             store.DropUnusedGenerations();
             return store;
         }
-        catch (Exception e) when (e is LiteException or FormatException or InvalidCastException or InvalidOperationException or IndexOutOfRangeException or ArgumentException or IOException)
+        catch (Exception e) when (IsDamage(e) || e is IOException)
         {
             db?.Dispose();
             throw new ListStoreCorruptException(path, e.Message, e);
         }
     }
 
-    /// <summary>Reads every list and builds the in-memory snapshot; throws <see cref="ListStoreCorruptException"/> on a damaged list.</summary>
-    public ListSnapshot LoadSnapshot()
+    /// <summary>Reads the policy and stamps; the indexes come from <see cref="LoadDenyList"/> and <see cref="LoadEntitlements"/>.</summary>
+    public ListSnapshot LoadSnapshot() => Guarded(() => new ListSnapshot(
+        LoadDenyList(), ReadMeta(DenyMeta).Stamp, LoadEntitlements(), ReadMeta(EntitlementMeta).Stamp, LoadPolicy(), ReadMeta(PolicyMeta).Stamp));
+
+    /// <summary>Builds the deny list index: the generation's base, then its deltas in order. Throws <see cref="ListStoreCorruptException"/> on damage.</summary>
+    public DenyList LoadDenyList() => Guarded(() =>
     {
-        try
+        var meta = ReadMeta(DenyMeta);
+        if (meta.Generation == 0) return DenyList.Empty;
+        var rows = new DenyRow[meta.BaseCount];
+        var n = 0;
+        foreach (var chunk in ExistingCollection(DenyPrefix, meta.Generation).Find(Query.All("_id", Query.Ascending)))
         {
-            var deny = ReadStamp(DenyMeta, out var denyGeneration);
-            var entitlements = ReadStamp(EntitlementMeta, out var entitlementGeneration);
-            var policyStamp = ReadStamp(PolicyMeta, out _);
-            var denyList = deny.Version == 0 ? DenyList.Empty : LoadDenyList(denyGeneration);
-            var entitlementIndex = entitlements.Version == 0 ? EntitlementIndex.Empty : LoadEntitlements(entitlementGeneration);
-            var policy = policyStamp.Version == 0 ? FarePolicy.Default : LoadPolicy();
-            return new ListSnapshot(denyList, deny, entitlementIndex, entitlements, policy, policyStamp);
+            n += DenyChunks.Unpack(Binary(chunk, "rows"), rows, n);
         }
-        catch (Exception e) when (e is LiteException or FormatException or InvalidCastException or InvalidOperationException or IndexOutOfRangeException or ArgumentException)
+        if (n != meta.BaseCount) throw new FormatException($"the deny list holds {n} rows, its header says {meta.BaseCount}");
+        var list = DenyList.FromUnsorted(rows, n);
+
+        var version = meta.BaseVersion;
+        foreach (var delta in _db.GetCollection(DenyDeltaPrefix + Number(meta.Generation)).Find(Query.All("_id", Query.Ascending)))
         {
-            throw new ListStoreCorruptException(StorePath, e.Message, e);
+            if (!delta["f"].IsInt64 || delta["f"].AsInt64 != version) throw new FormatException($"the deny list deltas do not continue from version {version}");
+            list = list.Apply(DenyChunks.Unpack(Binary(delta, "add")), DenyChunks.UnpackKeys(Binary(delta, "del")));
+            version = delta["_id"].AsInt64;
         }
+        if (version != meta.Version) throw new FormatException($"the deny list deltas end at version {version}, its header says {meta.Version}");
+        return list;
+    });
+
+    /// <summary>Builds the entitlement index. Throws <see cref="ListStoreCorruptException"/> on damage.</summary>
+    public EntitlementIndex LoadEntitlements() => Guarded(() =>
+    {
+        var meta = ReadMeta(EntitlementMeta);
+        if (meta.Generation == 0) return EntitlementIndex.Empty;
+        var pool = new StringPool();
+        return EntitlementIndex.Build(ExistingCollection(EntitlementPrefix, meta.Generation).FindAll().Select(doc => EntitlementDocuments.ToEntitlement(doc, pool)));
+    });
+
+    /// <summary>Writes <paramref name="list"/> as a new base generation of the deny list at <paramref name="version"/> and switches to it.</summary>
+    public void WriteDenySnapshot(long version, DenyList list, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(list);
+        var next = ReadMeta(DenyMeta).Generation + 1;
+        WriteGeneration(DenyMeta, [DenyPrefix, DenyDeltaPrefix], next, Chunks(list),
+            new ListMeta(version, at, next, list.Count, version));
     }
 
-    /// <summary>Version and update time of the deny list.</summary>
-    public ListStamp DenyStamp => ReadStamp(DenyMeta, out _);
-
-    /// <summary>Version and update time of the entitlements.</summary>
-    public ListStamp EntitlementStamp => ReadStamp(EntitlementMeta, out _);
-
-    /// <summary>Version and update time of the policy.</summary>
-    public ListStamp PolicyStamp => ReadStamp(PolicyMeta, out _);
-
-    /// <summary>Replaces the whole deny list with <paramref name="entries"/> as <paramref name="version"/>.</summary>
-    public void WriteDenySnapshot(long version, IEnumerable<DenyEntry> entries, DateTimeOffset at)
-    {
-        ArgumentNullException.ThrowIfNull(entries);
-        WriteGeneration(DenyMeta, DenyPrefix, version, at, entries.Select(DenyDocuments.ToDocument));
-    }
-
-    /// <summary>Applies a deny list delta in one transaction; refused (nothing written) unless the stored version is its from-version.</summary>
+    /// <summary>Stores a deny list delta in one transaction; refused (nothing written) unless the stored version is its from-version.</summary>
     public ListUpdateResult ApplyDenyDelta(DenyListDelta delta, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(delta);
-        return InTransaction(DenyMeta, delta.FromVersion, delta.ToVersion, at, generation =>
+        var added = delta.Added.Select(DenyRow.From).ToArray();
+        return InTransaction(DenyMeta, delta.FromVersion, delta.ToVersion, meta =>
         {
-            var collection = _db.GetCollection(DenyPrefix + generation.ToString(CultureInfo.InvariantCulture));
-            foreach (var key in delta.Removed) collection.Delete(DenyDocuments.Key(key));
-            foreach (var entry in delta.Added) collection.Upsert(DenyDocuments.ToDocument(entry));
+            _db.GetCollection(DenyDeltaPrefix + Number(meta.Generation)).Insert(new BsonDocument
+            {
+                ["_id"] = delta.ToVersion,
+                ["f"] = delta.FromVersion,
+                ["add"] = DenyChunks.Pack(added),
+                ["del"] = DenyChunks.PackKeys(delta.Removed),
+            });
+            return meta with { Version = delta.ToVersion, UpdatedAt = at, Deltas = meta.Deltas + 1, DeltaRows = meta.DeltaRows + added.Length + delta.Removed.Count };
         });
     }
 
-    /// <summary>All stored entries for one card (every issue), with their added-at times; a parameterised range query on the key.</summary>
-    public IReadOnlyList<DenyEntry> FindDenyEntries(CardToken token)
-    {
-        ReadStamp(DenyMeta, out var generation);
-        var (from, to) = DenyDocuments.TokenRange(token);
-        return _db.GetCollection(DenyPrefix + generation.ToString(CultureInfo.InvariantCulture))
-            .Find(Query.Between("_id", from, to))
-            .Select(DenyDocuments.ToEntry)
-            .ToList();
-    }
-
-    /// <summary>Replaces all entitlements with <paramref name="entitlements"/> as <paramref name="version"/>.</summary>
+    /// <summary>Replaces all entitlements with <paramref name="entitlements"/> as <paramref name="version"/>, streamed into a new generation.</summary>
     public void WriteEntitlementSnapshot(long version, IEnumerable<Entitlement> entitlements, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(entitlements);
-        WriteGeneration(EntitlementMeta, EntitlementPrefix, version, at, entitlements.Select(EntitlementDocuments.ToDocument));
+        var next = ReadMeta(EntitlementMeta).Generation + 1;
+        WriteGeneration(EntitlementMeta, [EntitlementPrefix], next, entitlements.Select(EntitlementDocuments.ToDocument), new ListMeta(version, at, next));
     }
 
     /// <summary>Applies an entitlement delta in one transaction; refused (nothing written) unless the stored version is its from-version.</summary>
     public ListUpdateResult ApplyEntitlementDelta(EntitlementDelta delta, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(delta);
-        return InTransaction(EntitlementMeta, delta.FromVersion, delta.ToVersion, at, generation =>
+        return InTransaction(EntitlementMeta, delta.FromVersion, delta.ToVersion, meta =>
         {
-            var collection = _db.GetCollection(EntitlementPrefix + generation.ToString(CultureInfo.InvariantCulture));
+            var collection = _db.GetCollection(EntitlementPrefix + Number(meta.Generation));
             foreach (var id in delta.Removed) collection.Delete(new BsonValue(id));
             foreach (var e in delta.Added) collection.Upsert(EntitlementDocuments.ToDocument(e));
+            return meta with { Version = delta.ToVersion, UpdatedAt = at };
         });
     }
 
@@ -137,64 +174,75 @@ public sealed class LiteDbListStore : IDisposable
     public void WritePolicy(long version, FarePolicy policy, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        if (!_db.BeginTrans()) throw new InvalidOperationException("A list store transaction is already open on this thread.");
-        try
+        Transaction(() =>
         {
             _db.GetCollection(PolicyCollection).Upsert(PolicyDocuments.ToDocument(policy));
-            WriteStamp(PolicyMeta, version, at, 0);
-            _db.Commit();
-        }
-        catch
-        {
-            _db.Rollback();
-            throw;
-        }
+            WriteMeta(PolicyMeta, new ListMeta(version, at, 0));
+        });
     }
 
     /// <inheritdoc />
     public void Dispose() => _db.Dispose();
 
-    private void WriteGeneration(string list, string prefix, long version, DateTimeOffset at, IEnumerable<BsonDocument> documents)
-    {
-        ReadStamp(list, out var current);
-        var next = current + 1;
-        var name = prefix + next.ToString(CultureInfo.InvariantCulture);
-        // Left over from a write that crashed before its switch; nothing points at it.
-        _db.DropCollection(name);
-        // Not one giant transaction: the new collection is invisible until the meta switch below, so batches may commit on their own.
-        _db.GetCollection(name).InsertBulk(documents, BatchSize);
+    /// <summary>Reads the fare policy (the default one when none was stored). Throws <see cref="ListStoreCorruptException"/> on damage.</summary>
+    public FarePolicy LoadPolicy() => Guarded(() => ReadMeta(PolicyMeta).Version == 0
+        ? FarePolicy.Default
+        : PolicyDocuments.ToPolicy(_db.GetCollection(PolicyCollection).FindById("current") ?? throw new FormatException("the policy document is missing")));
 
-        if (!_db.BeginTrans()) throw new InvalidOperationException("A list store transaction is already open on this thread.");
+    private static IEnumerable<BsonDocument> Chunks(DenyList list)
+    {
+        for (int start = 0, id = 0; start < list.Count; start += DenyChunks.RowsPerChunk, id++)
+        {
+            var length = Math.Min(DenyChunks.RowsPerChunk, list.Count - start);
+            yield return new BsonDocument { ["_id"] = id, ["rows"] = DenyChunks.Pack(list.Rows.Slice(start, length)) };
+        }
+    }
+
+    private void WriteGeneration(string list, string[] prefixes, int next, IEnumerable<BsonDocument> documents, ListMeta meta)
+    {
+        var current = ReadMeta(list).Generation;
+        // Left over from a write that crashed before its switch; nothing points at them.
+        foreach (var prefix in prefixes) _db.DropCollection(prefix + Number(next));
         try
         {
-            WriteStamp(list, version, at, next);
-            _db.Commit();
+            // Not one giant transaction: the new collection is invisible until the meta switch below, so batches may commit on their own.
+            _db.GetCollection(prefixes[0] + Number(next)).InsertBulk(documents, InsertBatch);
+            Transaction(() => WriteMeta(list, meta));
         }
         catch
         {
-            _db.Rollback();
-            _db.DropCollection(name);
+            // A malformed entry half-way through a download: the old generation is still the one in force.
+            foreach (var prefix in prefixes) _db.DropCollection(prefix + Number(next));
             throw;
         }
-        _db.DropCollection(prefix + current.ToString(CultureInfo.InvariantCulture));
+        foreach (var prefix in prefixes) _db.DropCollection(prefix + Number(current));
     }
 
-    private ListUpdateResult InTransaction(string list, long fromVersion, long toVersion, DateTimeOffset at, Action<int> change)
+    private ListUpdateResult InTransaction(string list, long fromVersion, long toVersion, Func<ListMeta, ListMeta> change)
     {
         if (toVersion <= fromVersion) throw new ArgumentException($"A delta must move the version forward ({fromVersion} -> {toVersion}).");
+        var result = default(ListUpdateResult);
+        Transaction(() =>
+        {
+            var meta = ReadMeta(list);
+            if (meta.Version != fromVersion || meta.Generation == 0)
+            {
+                result = new ListUpdateResult(ListUpdateStatus.VersionMismatch, meta.Version);
+                return;
+            }
+            WriteMeta(list, change(meta));
+            result = new ListUpdateResult(ListUpdateStatus.Applied, toVersion);
+        });
+        return result;
+    }
+
+    private void Transaction(Action work)
+    {
         if (!_db.BeginTrans()) throw new InvalidOperationException("A list store transaction is already open on this thread.");
         try
         {
-            var stamp = ReadStamp(list, out var generation);
-            if (stamp.Version != fromVersion)
-            {
-                _db.Rollback();
-                return new ListUpdateResult(ListUpdateStatus.VersionMismatch, stamp.Version);
-            }
-            change(generation);
-            WriteStamp(list, toVersion, at, generation);
+            work();
             _db.Commit();
-            return new ListUpdateResult(ListUpdateStatus.Applied, toVersion);
         }
         catch
         {
@@ -203,67 +251,53 @@ public sealed class LiteDbListStore : IDisposable
         }
     }
 
-    private ListStamp ReadStamp(string list, out int generation)
+    private ListMeta ReadMeta(string list)
     {
         var doc = _db.GetCollection(MetaCollection).FindById(list);
-        if (doc is null)
-        {
-            generation = 0;
-            return ListStamp.None;
-        }
-        if (!doc["v"].IsInt64 || !doc["at"].IsInt64 || !doc["g"].IsInt32) throw new FormatException($"the version record of list '{list}' is malformed");
-        generation = doc["g"].AsInt32;
-        return new ListStamp(doc["v"].AsInt64, new DateTimeOffset(doc["at"].AsInt64, TimeSpan.Zero));
+        return doc is null ? new ListMeta(0, default, 0) : ListMeta.FromDocument(doc, list);
     }
 
-    private void WriteStamp(string list, long version, DateTimeOffset at, int generation) =>
-        _db.GetCollection(MetaCollection).Upsert(new BsonDocument
-        {
-            ["_id"] = list,
-            ["v"] = version,
-            ["at"] = at.UtcTicks,
-            ["g"] = generation,
-        });
+    private void WriteMeta(string list, ListMeta meta) => _db.GetCollection(MetaCollection).Upsert(meta.ToDocument(list));
 
-    private DenyList LoadDenyList(int generation)
+    private ILiteCollection<BsonDocument> ExistingCollection(string prefix, int generation)
     {
-        var name = DenyPrefix + generation.ToString(CultureInfo.InvariantCulture);
-        if (!_db.CollectionExists(name)) throw new FormatException($"the deny list collection '{name}' is missing");
-        var collection = _db.GetCollection(name);
-        var rows = new DenyRow[collection.Count()];
-        var n = 0;
-        foreach (var doc in collection.FindAll())
-        {
-            if (n == rows.Length) Array.Resize(ref rows, Math.Max(16, rows.Length * 2));
-            rows[n++] = DenyDocuments.ToRow(doc);
-        }
-        return DenyList.FromUnsorted(rows, n);
+        var name = prefix + Number(generation);
+        return _db.CollectionExists(name) ? _db.GetCollection(name) : throw new FormatException($"the list collection '{name}' is missing");
     }
 
-    private EntitlementIndex LoadEntitlements(int generation)
-    {
-        var name = EntitlementPrefix + generation.ToString(CultureInfo.InvariantCulture);
-        if (!_db.CollectionExists(name)) throw new FormatException($"the entitlement collection '{name}' is missing");
-        var pool = new StringPool();
-        return EntitlementIndex.Build(_db.GetCollection(name).FindAll().Select(doc => EntitlementDocuments.ToEntitlement(doc, pool)));
-    }
+    private static byte[] Binary(BsonDocument doc, string field) =>
+        doc[field].IsBinary ? doc[field].AsBinary : throw new FormatException($"a deny list record lacks its '{field}' field");
 
-    private FarePolicy LoadPolicy() =>
-        PolicyDocuments.ToPolicy(_db.GetCollection(PolicyCollection).FindById("current") ?? throw new FormatException("the policy document is missing"));
+    private static string Number(int generation) => generation.ToString(CultureInfo.InvariantCulture);
 
     private void DropUnusedGenerations()
     {
-        ReadStamp(DenyMeta, out var deny);
-        ReadStamp(EntitlementMeta, out var entitlements);
         var keep = new HashSet<string>(StringComparer.Ordinal)
         {
-            DenyPrefix + deny.ToString(CultureInfo.InvariantCulture),
-            EntitlementPrefix + entitlements.ToString(CultureInfo.InvariantCulture),
+            DenyPrefix + Number(ReadMeta(DenyMeta).Generation),
+            DenyDeltaPrefix + Number(ReadMeta(DenyMeta).Generation),
+            EntitlementPrefix + Number(ReadMeta(EntitlementMeta).Generation),
         };
         foreach (var name in _db.GetCollectionNames().ToList())
         {
-            var generational = name.StartsWith(DenyPrefix, StringComparison.Ordinal) || name.StartsWith(EntitlementPrefix, StringComparison.Ordinal);
+            var generational = name.StartsWith(DenyPrefix, StringComparison.Ordinal) || name.StartsWith(DenyDeltaPrefix, StringComparison.Ordinal)
+                || name.StartsWith(EntitlementPrefix, StringComparison.Ordinal);
             if (generational && !keep.Contains(name)) _db.DropCollection(name);
+        }
+    }
+
+    private static bool IsDamage(Exception e) =>
+        e is LiteException or FormatException or InvalidCastException or InvalidOperationException or IndexOutOfRangeException or ArgumentException or OverflowException;
+
+    private T Guarded<T>(Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (IsDamage(e))
+        {
+            throw new ListStoreCorruptException(StorePath, e.Message, e);
         }
     }
 }

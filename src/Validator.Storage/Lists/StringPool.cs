@@ -1,3 +1,6 @@
+using System.Globalization;
+using Validator.Core.Lists;
+
 namespace Validator.Storage.Lists;
 
 /// <summary>
@@ -8,6 +11,7 @@ internal sealed class StringPool
 {
     private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string[]> _lists = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TimeWindow[]> _windows = new(StringComparer.Ordinal);
 
     public string Intern(string value)
     {
@@ -25,5 +29,14 @@ internal sealed class StringPool
         for (var i = 0; i < values.Length; i++) values[i] = Intern(values[i]);
         _lists[key] = values;
         return values;
+    }
+
+    public TimeWindow[] Intern(TimeWindow[] windows)
+    {
+        if (windows.Length == 0) return [];
+        var key = string.Join(',', windows.Select(w => string.Create(CultureInfo.InvariantCulture, $"{w.Start.Ticks}-{w.End.Ticks}")));
+        if (_windows.TryGetValue(key, out var pooled)) return pooled;
+        _windows[key] = windows;
+        return windows;
     }
 }

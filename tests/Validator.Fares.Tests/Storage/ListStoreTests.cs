@@ -73,15 +73,55 @@ public class ListStoreTests
         $"{e.Id}|{e.Token}|{e.Par}|{e.Product}|{e.ValidFrom}|{e.ValidTo}|{string.Join(',', e.Lines)}|{string.Join(',', e.Zones)}|{e.Days}|{string.Join(',', e.Windows)}";
 
     [Test]
-    public void A_deny_entry_keeps_its_added_at_time_in_the_store()
+    public void Deny_entries_keep_every_field_through_a_reopen()
     {
-        using var lists = StoredLists.Open(DbPath, _time);
-        lists.ApplyDenySnapshot(1, [Deny(1, "2701"), Deny(1, "2901", DenyReason.Fraud), Deny(2)]);
-        using var store = LiteDbListStoreProbe.Reopen(lists);
+        var entries = new[] { Deny(1, "2701") with { Psn = 3 }, Deny(1, "2901", DenyReason.Fraud) with { AddedAt = Added.AddTicks(7) }, Deny(2, reason: DenyReason.BlockedRange) };
+        using (var lists = StoredLists.Open(DbPath, _time))
+        {
+            lists.ApplyDenySnapshot(1, entries);
+        }
 
-        var found = store.FindDenyEntries(TestCards.Token(1));
+        using var reopened = StoredLists.Open(DbPath, _time);
 
-        Assert.That(found, Is.EquivalentTo(new[] { Deny(1, "2701"), Deny(1, "2901", DenyReason.Fraud) }));
+        Assert.That(reopened.Live.Current.DenyList.Entries, Is.EquivalentTo(entries));
+    }
+
+    [Test]
+    public void Many_deltas_are_folded_into_a_new_base_and_the_list_reopens_the_same()
+    {
+        var random = new Random(11);
+        int generationBefore, generationAfter;
+        DenyEntry[] expected;
+        using (var lists = StoredLists.Open(DbPath, _time))
+        {
+            lists.ApplyDenySnapshot(1, Enumerable.Range(0, 5000).Select(i => Deny(i)));
+            using (var probe = LiteDbListStoreProbe.Reopen(lists)) generationBefore = probe.DenyGeneration;
+        }
+        using (var lists = StoredLists.Open(DbPath, _time))
+        {
+            for (long v = 1; v < 80; v++)
+            {
+                var delta = new DenyListDelta
+                {
+                    FromVersion = v,
+                    ToVersion = v + 1,
+                    Added = [Deny(10_000 + (int)v, reason: DenyReason.Unpaid)],
+                    Removed = [new DenyKey(TestCards.Token(random.Next(5000)))],
+                };
+                Assert.That(lists.ApplyDenyDelta(delta).Status, Is.EqualTo(ListUpdateStatus.Applied));
+            }
+            expected = lists.Live.Current.DenyList.Entries.ToArray();
+            using var probe = LiteDbListStoreProbe.Reopen(lists);
+            generationAfter = probe.DenyGeneration;
+        }
+
+        using var reopened = StoredLists.Open(DbPath, _time);
+        Assert.Multiple(() =>
+        {
+            Assert.That(generationAfter, Is.GreaterThan(generationBefore));
+            Assert.That(reopened.Live.Current.DenyStamp.Version, Is.EqualTo(80));
+            Assert.That(reopened.Live.Current.DenyList.Entries, Is.EqualTo(expected));
+        });
     }
 
     [Test]
@@ -136,8 +176,10 @@ public class ListStoreTests
         lists.ApplyDenySnapshot(1, [Deny(1)]);
 
         Assert.That(() => lists.ApplyDenySnapshot(2, [Deny(2), Deny(3, expiry: "27-1")]), Throws.ArgumentException);
-        using var store = LiteDbListStoreProbe.Reopen(lists);
-        Assert.That((lists.Live.Current.DenyStamp.Version, store.DenyStamp.Version, store.FindDenyEntries(TestCards.Token(1)).Count), Is.EqualTo((1L, 1L, 1)));
+        var inMemory = lists.Live.Current.DenyStamp.Version;
+        lists.Dispose();
+        using var reopened = StoredLists.Open(DbPath, _time);
+        Assert.That((inMemory, reopened.Live.Current.DenyStamp.Version, reopened.Live.Current.DenyList.Count), Is.EqualTo((1L, 1L, 1)));
     }
 
     [Test]
@@ -199,10 +241,10 @@ public class ListStoreTests
         }
         using (var db = new LiteDB.LiteDatabase($"Filename={DbPath};Connection=direct"))
         {
-            db.GetCollection("deny_1").Insert(new LiteDB.BsonDocument { ["_id"] = new byte[3], ["r"] = 99 });
+            db.GetCollection("deny_1").Insert(new LiteDB.BsonDocument { ["_id"] = 99, ["rows"] = new byte[3] });
         }
 
-        Assert.That(() => StoredLists.Open(DbPath, _time).Dispose(), Throws.TypeOf<ListStoreCorruptException>().With.Message.Contains("malformed key"));
+        Assert.That(() => StoredLists.Open(DbPath, _time).Dispose(), Throws.TypeOf<ListStoreCorruptException>().With.Message.Contains("torn row"));
     }
 
     [Test]
