@@ -1,12 +1,13 @@
+using NUnit.Framework;
 using System.Text.Json;
 
-namespace Validator.Core.Tests.Cards;
+namespace Validator.Testing;
 
 /// <summary>
 /// The recorded card data in shared/testdata/cards, found by walking up from the test assembly:
 /// it sits in ../shared next to the clone (in CI a sibling of the clone).
 /// </summary>
-internal static class CardTestData
+public static class CardTestData
 {
     private static readonly Lazy<string> Folder = new(Locate);
 

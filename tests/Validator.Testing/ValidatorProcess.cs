@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+using NUnit.Framework;
+
+namespace Validator.Testing;
+
+/// <summary>The <c>validator</c> executable run as its own process, its output collected line by line.</summary>
+public sealed class ValidatorProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly BlockingCollection<string> _stdoutLines = new();
+    private readonly StringBuilder _all = new();
+    private readonly Lock _gate = new();
+
+    private ValidatorProcess(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) => Collect(e.Data, toStdout: true);
+        _process.ErrorDataReceived += (_, e) => Collect(e.Data, toStdout: false);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    /// <summary>validator.dll next to the test assembly (the test project references the daemon).</summary>
+    public static string ExecutablePath => Path.Combine(AppContext.BaseDirectory, "validator.dll");
+
+    /// <summary>Starts <c>validator args…</c> with extra environment variables.</summary>
+    public static ValidatorProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        if (!File.Exists(ExecutablePath)) Assert.Fail($"{ExecutablePath} is missing; the test project must reference Validator.Daemon");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(ExecutablePath);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
+        return new ValidatorProcess(Process.Start(start) ?? throw new InvalidOperationException("validator did not start"));
+    }
+
+    /// <summary>Everything the process wrote, stdout and stderr interleaved as received.</summary>
+    public string Output
+    {
+        get { lock (_gate) return _all.ToString(); }
+    }
+
+    /// <summary>The next line on stdout; fails the test when none comes in time.</summary>
+    public string NextLine(TimeSpan timeout)
+    {
+        if (_stdoutLines.TryTake(out var line, timeout)) return line;
+        Assert.Fail($"validator wrote no line within {timeout.TotalSeconds:F0} s; output so far:\n{Output}");
+        return string.Empty;
+    }
+
+    /// <summary>Waits for the process to exit and returns its exit code; kills it and fails after the timeout.</summary>
+    public int WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout))
+        {
+            _process.Kill(entireProcessTree: true);
+            Assert.Fail($"validator did not exit within {timeout.TotalSeconds:F0} s; output:\n{Output}");
+        }
+        _process.WaitForExit(); // drains the asynchronous output readers
+        return _process.ExitCode;
+    }
+
+    private void Collect(string? line, bool toStdout)
+    {
+        if (line is null) return;
+        lock (_gate) _all.AppendLine(line);
+        if (toStdout) _stdoutLines.Add(line);
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.Dispose();
+        _stdoutLines.Dispose();
+    }
+}
