@@ -94,8 +94,10 @@ public sealed class SimulatedPwmChannel : PwmChannel
         set
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
-            Change(() =>
+            PwmChange? change;
+            lock (_gate)
             {
+                var before = Snapshot();
                 var periodNs = 1_000_000_000L / value;
                 if (_dutyNs > periodNs)
                 {
@@ -105,7 +107,10 @@ public sealed class SimulatedPwmChannel : PwmChannel
 
                 _frequency = value;
                 _periodNs = periodNs;
-            });
+                change = RecordIfChanged(before);
+            }
+
+            Raise(change);
         }
     }
 
@@ -127,11 +132,16 @@ public sealed class SimulatedPwmChannel : PwmChannel
                 throw new ArgumentOutOfRangeException(nameof(value), value, "The duty cycle is between 0 and 1.");
             }
 
-            Change(() =>
+            PwmChange? change;
+            lock (_gate)
             {
+                var before = Snapshot();
                 _requestedDutyCycle = value;
                 _dutyNs = (long)(_periodNs * value);
-            });
+                change = RecordIfChanged(before);
+            }
+
+            Raise(change);
         }
     }
 
@@ -145,10 +155,10 @@ public sealed class SimulatedPwmChannel : PwmChannel
     }
 
     /// <inheritdoc />
-    public override void Start() => Change(() => _running = true);
+    public override void Start() => SetRunning(true);
 
     /// <inheritdoc />
-    public override void Stop() => Change(() => _running = false);
+    public override void Stop() => SetRunning(false);
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
@@ -165,25 +175,44 @@ public sealed class SimulatedPwmChannel : PwmChannel
 
     private double Effective() => _periodNs == 0 ? 0 : _dutyNs / (double)_periodNs;
 
-    private void Change(Action apply)
+    private void SetRunning(bool running)
     {
-        PwmChange? recorded = null;
+        PwmChange? change;
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            var before = (_frequency, Effective(), _running);
-            apply();
-            var after = (_frequency, Effective(), _running);
-            if (after != before)
-            {
-                recorded = new PwmChange(_frequency, after.Item2, _running, _time.GetTimestamp());
-                _changes.Add(recorded.Value);
-            }
+            var before = Snapshot();
+            _running = running;
+            change = RecordIfChanged(before);
         }
 
-        if (recorded is { } change)
+        Raise(change);
+    }
+
+    /// <summary>The output as the buzzer sees it; the caller holds the lock. A disposed channel takes no more changes.</summary>
+    private (int Frequency, double DutyCycle, bool Running) Snapshot()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return (_frequency, Effective(), _running);
+    }
+
+    /// <summary>Records the change from <paramref name="before"/>, if the output changed; the caller holds the lock.</summary>
+    private PwmChange? RecordIfChanged((int Frequency, double DutyCycle, bool Running) before)
+    {
+        if (before == (_frequency, Effective(), _running))
         {
-            Changed?.Invoke(this, change);
+            return null;
+        }
+
+        var change = new PwmChange(_frequency, Effective(), _running, _time.GetTimestamp());
+        _changes.Add(change);
+        return change;
+    }
+
+    private void Raise(PwmChange? change)
+    {
+        if (change is { } happened)
+        {
+            Changed?.Invoke(this, happened);
         }
     }
 }
