@@ -30,6 +30,9 @@ public sealed class SimulatedGpioDriver : GpioDriver
     /// <summary>Raised after a pin's level changed, on the thread that wrote it.</summary>
     public event EventHandler<PinChange>? PinChanged;
 
+    /// <summary>When set, every write throws it, as a driver does when the chip goes away (e.g. an unplugged GPIO expander).</summary>
+    public Exception? WriteFault { get; set; }
+
     /// <summary>The time provider whose timestamps are recorded.</summary>
     public TimeProvider Time => _time;
 
@@ -140,6 +143,11 @@ public sealed class SimulatedGpioDriver : GpioDriver
         lock (_gate)
         {
             EnsureOpen(pinNumber);
+            if (WriteFault is { } fault)
+            {
+                throw fault;
+            }
+
             if (_levels.GetValueOrDefault(pinNumber, PinValue.Low) == value)
             {
                 return;
@@ -167,12 +175,29 @@ public sealed class SimulatedGpioDriver : GpioDriver
     }
 
     /// <inheritdoc />
-    protected override void AddCallbackForPinValueChangedEvent(int pinNumber, PinEventTypes eventTypes, PinChangeEventHandler callback) =>
-        _callbacks.AddOrUpdate(pinNumber, callback, (_, existing) => existing + callback);
+    protected override void AddCallbackForPinValueChangedEvent(int pinNumber, PinEventTypes eventTypes, PinChangeEventHandler callback)
+    {
+        lock (_gate)
+        {
+            _callbacks[pinNumber] = _callbacks.TryGetValue(pinNumber, out var existing) ? existing + callback : callback;
+        }
+    }
 
     /// <inheritdoc />
-    protected override void RemoveCallbackForPinValueChangedEvent(int pinNumber, PinChangeEventHandler callback) =>
-        _callbacks.AddOrUpdate(pinNumber, _ => null!, (_, existing) => (existing - callback)!);
+    protected override void RemoveCallbackForPinValueChangedEvent(int pinNumber, PinChangeEventHandler callback)
+    {
+        lock (_gate)
+        {
+            if (_callbacks.TryGetValue(pinNumber, out var existing) && (existing - callback) is { } remaining)
+            {
+                _callbacks[pinNumber] = remaining;
+            }
+            else
+            {
+                _callbacks.TryRemove(pinNumber, out _);
+            }
+        }
+    }
 
     private void CheckRange(int pinNumber)
     {
