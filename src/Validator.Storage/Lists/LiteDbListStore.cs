@@ -21,6 +21,8 @@ public sealed class LiteDbListStore : IDisposable
     private const string EntitlementMeta = "entitlements";
     private const string PolicyMeta = "policy";
     private const int InsertBatch = 5000;
+    private const int ChunksPerRead = 16;
+    private const int DocumentsPerRead = 5000;
 
     /// <summary>Past this many stored deltas the deny list is rewritten as a new base (see <see cref="DenyCompactionDue"/>).</summary>
     private const int MaxDeltas = 64;
@@ -95,9 +97,16 @@ public sealed class LiteDbListStore : IDisposable
         if (meta.Generation == 0) return DenyList.Empty;
         var rows = new DenyRow[meta.BaseCount];
         var n = 0;
-        foreach (var chunk in ExistingCollection(DenyPrefix, meta.Generation).Find(Query.All("_id", Query.Ascending)))
+        var chunks = ExistingCollection(DenyPrefix, meta.Generation);
+        var expected = (meta.BaseCount + DenyChunks.RowsPerChunk - 1) / DenyChunks.RowsPerChunk;
+        for (var first = 0; first < expected; first += ChunksPerRead)
         {
-            n += DenyChunks.Unpack(Binary(chunk, "rows"), rows, n);
+            // Separate bounded queries: a single query pins every page it read in LiteDB's cache until it ends
+            // (measured: 29 MB for a million entries' chunks, 14 MB read this way).
+            foreach (var chunk in chunks.Find(Query.Between("_id", first, first + ChunksPerRead - 1)).OrderBy(c => c["_id"].AsInt32))
+            {
+                n += DenyChunks.Unpack(Binary(chunk, "rows"), rows, n);
+            }
         }
         if (n != meta.BaseCount) throw new FormatException($"the deny list holds {n} rows, its header says {meta.BaseCount}");
         var list = DenyList.FromUnsorted(rows, n);
@@ -119,7 +128,7 @@ public sealed class LiteDbListStore : IDisposable
         var meta = ReadMeta(EntitlementMeta);
         if (meta.Generation == 0) return EntitlementIndex.Empty;
         var pool = new StringPool();
-        return EntitlementIndex.Build(ExistingCollection(EntitlementPrefix, meta.Generation).FindAll().Select(doc => EntitlementDocuments.ToEntitlement(doc, pool)));
+        return EntitlementIndex.Build(InKeyOrder(ExistingCollection(EntitlementPrefix, meta.Generation)).Select(doc => EntitlementDocuments.ToEntitlement(doc, pool)));
     });
 
     /// <summary>Writes <paramref name="list"/> as a new base generation of the deny list at <paramref name="version"/> and switches to it.</summary>
@@ -263,6 +272,27 @@ public sealed class LiteDbListStore : IDisposable
     {
         var name = prefix + Number(generation);
         return _db.CollectionExists(name) ? _db.GetCollection(name) : throw new FormatException($"the list collection '{name}' is missing");
+    }
+
+    /// <summary>
+    /// Every document in primary-key order, as a series of bounded queries (see <see cref="LoadDenyList"/> for why).
+    /// An index scan on _id returns keys in ascending order; there is no ORDER BY, which would sort the whole remainder.
+    /// </summary>
+    private static IEnumerable<BsonDocument> InKeyOrder(ILiteCollection<BsonDocument> collection)
+    {
+        var after = BsonValue.MinValue;
+        while (true)
+        {
+            var batch = collection.Find(Query.GT("_id", after), 0, DocumentsPerRead).ToList();
+            foreach (var doc in batch)
+            {
+                var id = doc["_id"];
+                if (id.CompareTo(after) <= 0) throw new InvalidOperationException("the store returned keys out of order");
+                after = id;
+                yield return doc;
+            }
+            if (batch.Count < DocumentsPerRead) yield break;
+        }
     }
 
     private static byte[] Binary(BsonDocument doc, string field) =>

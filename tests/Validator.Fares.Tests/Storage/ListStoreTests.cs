@@ -241,7 +241,7 @@ public class ListStoreTests
         }
         using (var db = new LiteDB.LiteDatabase($"Filename={DbPath};Connection=direct"))
         {
-            db.GetCollection("deny_1").Insert(new LiteDB.BsonDocument { ["_id"] = 99, ["rows"] = new byte[3] });
+            db.GetCollection("deny_1").Upsert(new LiteDB.BsonDocument { ["_id"] = 0, ["rows"] = new byte[3] });
         }
 
         Assert.That(() => StoredLists.Open(DbPath, _time).Dispose(), Throws.TypeOf<ListStoreCorruptException>().With.Message.Contains("torn row"));
