@@ -22,7 +22,7 @@ public sealed class LiteDbListStore : IDisposable
     private const string PolicyMeta = "policy";
     private const int InsertBatch = 5000;
     private const int ChunksPerRead = 16;
-    private const int DocumentsPerRead = 5000;
+    private const int DocumentsPerRead = 2000;
 
     /// <summary>Past this many stored deltas the deny list is rewritten as a new base (see <see cref="DenyCompactionDue"/>).</summary>
     private const int MaxDeltas = 64;

@@ -31,9 +31,10 @@ public sealed class StoredLists : IDisposable
     {
         ArgumentNullException.ThrowIfNull(time);
         // LiteDB keeps every page a load read in its cache, and the in-memory indexes already hold what taps need:
-        // each list is loaded on a fresh connection that is closed afterwards, so the caches never add up.
-        var deny = Load(path, store => (store.LoadDenyList(), store.DenyStamp));
+        // each list is loaded on a fresh connection that is closed afterwards, so the caches never add up. Entitlements
+        // first: their load makes the most garbage, and the deny list's 32 MB is not yet held while it does.
         var entitlements = Load(path, store => (store.LoadEntitlements(), store.EntitlementStamp));
+        var deny = Load(path, store => (store.LoadDenyList(), store.DenyStamp));
         var policy = Load(path, store => (store.LoadPolicy(), store.PolicyStamp));
         var snapshot = new ListSnapshot(deny.Item1, deny.Item2, entitlements.Item1, entitlements.Item2, policy.Item1, policy.Item2);
         return new StoredLists(LiteDbListStore.Open(path), new LiveLists(snapshot), time);
