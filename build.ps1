@@ -8,11 +8,12 @@
       test     Runs every test project; prints "Tests: N passed, N failed" from the TRX results.
       publish  Self-contained linux-arm64 (the Raspberry Pi) and linux-x64 (the lab) builds of `validator`.
       ci       build, test, publish: everything CI checks.
+      package  publish, then the Debian packages validator_<version>_arm64.deb and _amd64.deb in artifacts/packages/.
     Usage on a fresh machine:  dotnet tool restore && dotnet pwsh build.ps1 test
 #>
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'test', 'publish', 'ci')]
+    [ValidateSet('build', 'test', 'publish', 'ci', 'package')]
     [string] $Target = 'build',
     [string] $Configuration = 'Release'
 )
@@ -60,9 +61,23 @@ function Invoke-Test {
     $results = Join-Path $artifacts 'test-results'
     if (Test-Path $results) { Remove-Item -Recurse -Force $results }
     New-Item -ItemType Directory -Force -Path $results | Out-Null
-    dotnet test (Join-Path $root 'Validator.sln') -c $Configuration --no-build -nologo `
-        --results-directory $results --logger 'trx' --logger 'console;verbosity=normal'
-    $exit = $LASTEXITCODE
+    # Every temporary file the tests write lands in artifacts/tmp, so the PAN scan below sees all of them.
+    $tmp = Join-Path $artifacts 'tmp'
+    if (Test-Path $tmp) { Remove-Item -Recurse -Force $tmp -ErrorAction SilentlyContinue }
+    New-Item -ItemType Directory -Force -Path $tmp | Out-Null
+    $savedTmp = $env:TMPDIR
+    $env:TMPDIR = $tmp
+    try {
+        dotnet test (Join-Path $root 'Validator.sln') -c $Configuration --no-build -nologo `
+            --results-directory $results --logger 'trx' --logger 'console;verbosity=normal'
+        $exit = $LASTEXITCODE
+    }
+    finally {
+        $env:TMPDIR = $savedTmp
+    }
+    Step 'PAN scan of test results, logs and temporary files'
+    dotnet run --project (Join-Path $root 'tests/Validator.PanScan') -c $Configuration --no-build -- $results $tmp
+    $panScan = $LASTEXITCODE
     $totals = Get-TestTotals $results
     if ($totals.Passed + $totals.Failed -eq 0) {
         Write-Host 'FAILED: no test ran' -ForegroundColor Red
@@ -70,6 +85,10 @@ function Invoke-Test {
     }
     Write-Host ''
     Write-Host "Tests: $($totals.Passed) passed, $($totals.Failed) failed, $($totals.Skipped) skipped"
+    if ($panScan -ne 0) {
+        Write-Host 'FAILED: a card number was found in the files the tests wrote' -ForegroundColor Red
+        exit 1
+    }
     if ($exit -ne 0 -or $totals.Failed -gt 0) {
         Write-Host "FAILED: tests (exit code $exit)" -ForegroundColor Red
         exit 1
@@ -93,11 +112,32 @@ function Invoke-Publish {
     }
 }
 
+function Invoke-Package {
+    Invoke-Publish
+    # One version for the assembly and the package: <Version> in Directory.Build.props.
+    [xml] $props = Get-Content -Raw (Join-Path $root 'Directory.Build.props')
+    $version = @($props.Project.PropertyGroup | ForEach-Object { $_.Version } | Where-Object { $_ })[0]
+    if (-not $version) {
+        Write-Host 'FAILED: no <Version> in Directory.Build.props' -ForegroundColor Red
+        exit 1
+    }
+    $packages = Join-Path $artifacts 'packages'
+    foreach ($pair in @(@('arm64', 'linux-arm64'), @('amd64', 'linux-x64'))) {
+        Step "package validator $version $($pair[0])"
+        # The staging and dpkg-deb steps live in deploy/build-deb.sh, next to the files it packs.
+        Invoke-Native "package $($pair[0])" {
+            bash (Join-Path $root 'deploy/build-deb.sh') --arch $pair[0] --publish-dir (Join-Path $artifacts "publish/$($pair[1])") `
+                --version $version --out $packages
+        }
+    }
+}
+
 switch ($Target) {
     'build' { Invoke-Build }
     'test' { Invoke-Test }
     'publish' { Invoke-Publish }
     'ci' { Invoke-Test; Invoke-Publish }
+    'package' { Invoke-Package }
 }
 Write-Host ''
-Write-Host "build.ps1 $Target: done" -ForegroundColor Green
+Write-Host "build.ps1 ${Target}: done" -ForegroundColor Green

@@ -16,6 +16,10 @@ public static class PcscStack
     private static readonly Lock Gate = new();
     private static PcscdProcess? _owned;
     private static bool _external;
+    private static FileStream? _machineLock;
+
+    /// <summary>Fixed path (not TMPDIR, which differs between runs) so every test process on the machine sees it.</summary>
+    private const string MachineLockPath = "/tmp/validator-pcscd-tests.lock";
 
     /// <summary>True when the pcscd in use was started by these tests (so they may kill and restart it).</summary>
     public static bool Owned => _owned is not null;
@@ -27,6 +31,7 @@ public static class PcscStack
     {
         lock (Gate)
         {
+            TakeMachineLock();
             if (_owned is { IsRunning: true } || _external) return;
             var missing = PcscdProcess.MissingPrerequisites();
             if (missing is not null) Unavailable(missing);
@@ -94,6 +99,31 @@ public static class PcscStack
         {
             _owned?.Dispose();
             _owned = null;
+            _machineLock?.Dispose();
+            _machineLock = null;
+        }
+    }
+
+    /// <summary>
+    /// There is one pcscd socket per machine, so test assemblies that use it (run in parallel by `dotnet test`) take
+    /// turns: the first to get here holds an exclusive lock file until its run ends; the others wait for it.
+    /// </summary>
+    private static void TakeMachineLock()
+    {
+        if (_machineLock is not null) return;
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(15);
+        while (true)
+        {
+            try
+            {
+                _machineLock = new FileStream(MachineLockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                return;
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                // Another test assembly holds pcscd; its lock goes when that process ends.
+                Thread.Sleep(TimeSpan.FromMilliseconds(200)); // polling a lock file: there is no event to wait on
+            }
         }
     }
 
