@@ -25,6 +25,8 @@ internal sealed class TestBackoffice : IAsyncDisposable
         Admin = admin;
     }
 
+    private bool _stopped;
+
     public RunningBackoffice Running { get; private set; }
     public string Directory { get; }
     public ECDsa Key { get; }
@@ -39,13 +41,32 @@ internal sealed class TestBackoffice : IAsyncDisposable
         return new TestBackoffice(running, directory, key, AdminClient(running.Url));
     }
 
-    /// <summary>Stops Kestrel and starts again on the same database file (a new port).</summary>
+    /// <summary>Stops Kestrel and starts again on the same database file and port.</summary>
     public async Task RestartAsync(Action<BackofficeOptions>? configure = null)
+    {
+        await StopAsync();
+        await StartAgainAsync(configure);
+    }
+
+    /// <summary>Stops Kestrel: the port refuses connections until <see cref="StartAgainAsync"/>.</summary>
+    public async Task StopAsync()
     {
         Admin.Dispose();
         await Running.DisposeAsync();
-        Running = await BackofficeHost.StartAsync(Options(Directory, Key, configure));
+        _stopped = true;
+    }
+
+    /// <summary>Starts again on the same database file and the same port.</summary>
+    public async Task StartAgainAsync(Action<BackofficeOptions>? configure = null)
+    {
+        var url = Running.Url;
+        Running = await BackofficeHost.StartAsync(Options(Directory, Key, o =>
+        {
+            o.Url = url.GetLeftPart(UriPartial.Authority);
+            configure?.Invoke(o);
+        }));
         Admin = AdminClient(Running.Url);
+        _stopped = false;
     }
 
     public HttpClient DeviceClient(string deviceId, string secret)
@@ -87,8 +108,11 @@ internal sealed class TestBackoffice : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Admin.Dispose();
-        await Running.DisposeAsync();
+        if (!_stopped)
+        {
+            Admin.Dispose();
+            await Running.DisposeAsync();
+        }
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);

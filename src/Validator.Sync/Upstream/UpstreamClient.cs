@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+using Validator.Core.Sync;
+using Validator.Core.Taps;
+
+namespace Validator.Sync.Upstream;
+
+/// <summary>
+/// The device's calls to the back office, each through the resilience pipeline; failures come back as
+/// <see cref="UpstreamResult{T}"/> values (the network being gone is expected on a rural route, not exceptional).
+/// </summary>
+public sealed class UpstreamClient : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly SyncOptions _options;
+    private readonly TimeProvider _time;
+    private readonly string _devicePath;
+
+    /// <summary>A client for <paramref name="options"/>'s back office; <paramref name="time"/> drives retry delays and the breaker.</summary>
+    public UpstreamClient(SyncOptions options, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _time = time ?? TimeProvider.System;
+        var baseUrl = options.UpstreamUrl.EndsWith('/') ? options.UpstreamUrl : options.UpstreamUrl + "/";
+        _http = new HttpClient(UpstreamHandler.Create(options)) { BaseAddress = new Uri(baseUrl), Timeout = Timeout.InfiniteTimeSpan };
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.DeviceSecret);
+        _http.DefaultRequestHeaders.Add(SyncHeaders.DeviceId, options.DeviceId);
+        _pipeline = UpstreamPipeline.Create(options, _time);
+        _devicePath = "v1/devices/" + Uri.EscapeDataString(options.DeviceId);
+    }
+
+    /// <summary>Uploads a batch of taps.</summary>
+    public Task<UpstreamResult<TapBatchReceipt>> SendTapsAsync(IReadOnlyList<TapRecord> taps, CancellationToken cancellationToken = default)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(new TapBatch { Taps = taps }, SyncJsonContext.Default.TapBatch);
+        return SendAsync(() => Post(_devicePath + "/taps", body), SyncJsonContext.Default.TapBatchReceipt, cancellationToken);
+    }
+
+    /// <summary>Sends a heartbeat.</summary>
+    public Task<UpstreamResult<HeartbeatReply>> SendHeartbeatAsync(Heartbeat heartbeat, CancellationToken cancellationToken = default)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(heartbeat, SyncJsonContext.Default.Heartbeat);
+        return SendAsync(() => Post(_devicePath + "/heartbeat", body), SyncJsonContext.Default.HeartbeatReply, cancellationToken);
+    }
+
+    /// <summary>Asks for the package that brings <paramref name="list"/> from <paramref name="since"/> to the newest version.</summary>
+    public Task<UpstreamResult<SignedListPackage>> GetListAsync(ListKind list, long since, CancellationToken cancellationToken = default)
+    {
+        var path = string.Create(CultureInfo.InvariantCulture, $"{_devicePath}/lists/{list.ToSegment()}?since={since}");
+        return SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), SyncJsonContext.Default.SignedListPackage, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _http.Dispose();
+
+    private static HttpRequestMessage Post(string path, byte[] body)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+    }
+
+    private async Task<UpstreamResult<T>> SendAsync<T>(Func<HttpRequestMessage> request, JsonTypeInfo<T> answer, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await _pipeline.ExecuteAsync(
+                async (state, ct) =>
+                {
+                    // A request message can be sent once; every attempt gets a new one. Reading the whole answer
+                    // inside the attempt puts the body under the attempt timeout too.
+                    using var message = state.request();
+                    return await state.http.SendAsync(message, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+                },
+                (request, http: _http),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (BrokenCircuitException e)
+        {
+            return new UpstreamResult<T>(UpstreamOutcome.Unavailable, Problem: "circuit open: " + e.Message, RetryAfter: e.RetryAfter);
+        }
+        catch (TimeoutRejectedException)
+        {
+            return new UpstreamResult<T>(UpstreamOutcome.Unavailable, Problem: $"no answer within {_options.AttemptTimeout.TotalSeconds:0.#} s");
+        }
+        catch (HttpRequestException e)
+        {
+            return new UpstreamResult<T>(UpstreamOutcome.Unavailable, Problem: e.Message);
+        }
+
+        using (response)
+        {
+            var status = (int)response.StatusCode;
+            var retryAfter = UpstreamPipeline.RetryAfter(response, _time);
+            if (response.StatusCode == HttpStatusCode.NoContent) return new UpstreamResult<T>(UpstreamOutcome.NoContent, HttpStatus: status);
+            if (response.IsSuccessStatusCode)
+            {
+                try
+                {
+                    var value = await response.Content.ReadFromJsonAsync(answer, cancellationToken).ConfigureAwait(false);
+                    return value is null
+                        ? new UpstreamResult<T>(UpstreamOutcome.Unavailable, HttpStatus: status, Problem: "empty answer")
+                        : new UpstreamResult<T>(UpstreamOutcome.Ok, value, status);
+                }
+                catch (JsonException e)
+                {
+                    return new UpstreamResult<T>(UpstreamOutcome.Unavailable, HttpStatus: status, Problem: "unreadable answer: " + e.Message);
+                }
+            }
+
+            var problem = $"HTTP {status} {response.ReasonPhrase}";
+            if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+                return new UpstreamResult<T>(UpstreamOutcome.Unauthorized, HttpStatus: status, Problem: problem);
+            if (UpstreamPipeline.IsTransient(response.StatusCode))
+                return new UpstreamResult<T>(UpstreamOutcome.Unavailable, HttpStatus: status, Problem: problem, RetryAfter: retryAfter);
+            return new UpstreamResult<T>(UpstreamOutcome.Refused, HttpStatus: status, Problem: problem + ": " + await ReadProblem(response, cancellationToken).ConfigureAwait(false));
+        }
+    }
+
+    private static async Task<string> ReadProblem(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        return text.Length <= 500 ? text : text[..500];
+    }
+}
