@@ -81,6 +81,13 @@ internal static class Measure
         lists.ApplyDenyDelta(delta);
         var deltaMs = deltaTimer.Elapsed.TotalMilliseconds;
 
+        // A full deny list snapshot streamed in while the old one is live (what a re-download does).
+        var snapshotTimer = Stopwatch.StartNew();
+        lists.ApplyDenySnapshot(delta.ToVersion + 1, BenchData.DenyEntries(denyCount, new Random(BenchData.Seed)));
+        var snapshotMs = snapshotTimer.Elapsed.TotalMilliseconds;
+        var peakAfterSnapshot = PeakRss();
+        var rssAfterSnapshot = Rss();
+
         Array.Sort(elapsed);
         double Us(double q) => elapsed[(int)Math.Min(elapsed.Length - 1, Math.Ceiling(q * elapsed.Length) - 1)] * 1e6 / Stopwatch.Frequency;
         const double mb = 1024.0 * 1024.0;
@@ -93,6 +100,7 @@ internal static class Measure
               RSS: before open {rssBefore / mb:F0} MB, after index build {rssAfterBuild / mb:F0} MB, after decisions {rssAfterDecisions / mb:F0} MB; peak during build {peakBuild / mb:F0} MB, peak overall {peakAll / mb:F0} MB
               managed heap after index build: {heapAfterBuild / mb:F0} MB live, {committedAfterBuild / mb:F0} MB committed by the GC
               delta (1,000 adds + {delta.Removed.Count:N0} removes; store + index + swap): {deltaMs:F0} ms
+              full deny snapshot re-applied while live ({denyCount:N0} entries streamed; index + store + swap): {snapshotMs:F0} ms, RSS after {rssAfterSnapshot / mb:F0} MB, peak so far {peakAfterSnapshot / mb:F0} MB
               outcomes: {string.Join(", ", outcomes.OrderByDescending(o => o.Value).Select(o => $"{o.Key} {o.Value}"))}
             """));
     }

@@ -9,21 +9,28 @@ namespace Validator.Core.Lists;
 /// </summary>
 public sealed class DenyList
 {
+    // The rows in use are _rows[.._count]; the array may be longer (a list built from a stream keeps the slack of its
+    // last doubling instead of copying 32 MB to trim it).
     private readonly DenyRow[] _rows;
+    private readonly int _count;
 
-    private DenyList(DenyRow[] rows) => _rows = rows;
+    private DenyList(DenyRow[] rows, int count)
+    {
+        _rows = rows;
+        _count = count;
+    }
 
     /// <summary>A list with no entries.</summary>
-    public static DenyList Empty { get; } = new([]);
+    public static DenyList Empty { get; } = new([], 0);
 
     /// <summary>Number of entries.</summary>
-    public int Count => _rows.Length;
+    public int Count => _count;
 
     /// <summary>The packed entries in key order.</summary>
-    public ReadOnlySpan<DenyRow> Rows => _rows;
+    public ReadOnlySpan<DenyRow> Rows => _rows.AsSpan(0, _count);
 
     /// <summary>The entries in key order.</summary>
-    public IEnumerable<DenyEntry> Entries => _rows.Select(r => r.ToEntry());
+    public IEnumerable<DenyEntry> Entries => _rows.Take(_count).Select(r => r.ToEntry());
 
     /// <summary>Builds the list from entries; for a repeated key the entry added last wins. Throws <see cref="ArgumentException"/> on a malformed entry.</summary>
     public static DenyList Build(IEnumerable<DenyEntry> entries)
@@ -53,8 +60,7 @@ public sealed class DenyList
             if (unique > 0 && rows[unique - 1].SameKey(rows[i])) rows[unique - 1] = rows[i];
             else rows[unique++] = rows[i];
         }
-        if (unique != rows.Length) Array.Resize(ref rows, unique);
-        return new DenyList(rows);
+        return new DenyList(rows, unique);
     }
 
     /// <summary>Looks the card up; true with the reason when some entry blocks this issue of the card.</summary>
@@ -63,7 +69,7 @@ public sealed class DenyList
         ArgumentNullException.ThrowIfNull(card);
         var expiry = CardExpiry.TryParse(card.Expiry, out var e) ? e : (ushort)0;
         var psn = card.Psn ?? DenyRow.AnyPsn;
-        var rows = _rows;
+        var rows = Rows;
         for (var i = LowerBound(rows, card.Token.High, card.Token.Low); i < rows.Length; i++)
         {
             ref readonly var row = ref rows[i];
@@ -82,9 +88,10 @@ public sealed class DenyList
     public bool Contains(DenyKey key)
     {
         var probe = DenyRow.From(key);
-        for (var i = LowerBound(_rows, probe.High, probe.Low); i < _rows.Length && _rows[i].High == probe.High && _rows[i].Low == probe.Low; i++)
+        var rows = Rows;
+        for (var i = LowerBound(rows, probe.High, probe.Low); i < rows.Length && rows[i].High == probe.High && rows[i].Low == probe.Low; i++)
         {
-            if (_rows[i].SameKey(probe)) return true;
+            if (rows[i].SameKey(probe)) return true;
         }
         return false;
     }
@@ -103,12 +110,12 @@ public sealed class DenyList
         ArgumentNullException.ThrowIfNull(added);
         ArgumentNullException.ThrowIfNull(removed);
         Array.Sort(removed, DenyRow.KeyOrder);
-        var adds = FromUnsorted(added, added.Length)._rows;
+        var adds = FromUnsorted(added, added.Length).Rows;
 
         // One merge pass over the old rows: O(n + k log k), a few milliseconds for a million rows.
-        var merged = new DenyRow[_rows.Length + adds.Length];
+        var merged = new DenyRow[_count + adds.Length];
         int n = 0, a = 0;
-        foreach (var row in _rows)
+        foreach (var row in Rows)
         {
             while (a < adds.Length && adds[a].CompareTo(row) < 0) merged[n++] = adds[a++];
             if (a < adds.Length && adds[a].SameKey(row)) continue; // replaced by the add, written on a later step
@@ -116,8 +123,7 @@ public sealed class DenyList
             merged[n++] = row;
         }
         while (a < adds.Length) merged[n++] = adds[a++];
-        if (n != merged.Length) Array.Resize(ref merged, n);
-        return new DenyList(merged);
+        return new DenyList(merged, n);
     }
 
     private static bool IsStrictlyAscending(DenyRow[] rows, int count)
@@ -129,7 +135,7 @@ public sealed class DenyList
         return true;
     }
 
-    private static int LowerBound(DenyRow[] rows, ulong high, ulong low)
+    private static int LowerBound(ReadOnlySpan<DenyRow> rows, ulong high, ulong low)
     {
         int lo = 0, hi = rows.Length;
         while (lo < hi)

@@ -22,6 +22,9 @@ public sealed class LiteDbListStore : IDisposable
     private const string PolicyMeta = "policy";
     private const int InsertBatch = 5000;
     private const int ChunksPerRead = 16;
+
+    /// <summary>Chunks per write transaction: a transaction keeps its dirty pages in memory until it commits (16 chunks are ~1 MB).</summary>
+    private const int ChunksPerWrite = 16;
     private const int DocumentsPerRead = 2000;
 
     /// <summary>Past this many stored deltas the deny list is rewritten as a new base (see <see cref="DenyCompactionDue"/>).</summary>
@@ -137,7 +140,7 @@ public sealed class LiteDbListStore : IDisposable
         ArgumentNullException.ThrowIfNull(list);
         var next = ReadMeta(DenyMeta).Generation + 1;
         WriteGeneration(DenyMeta, [DenyPrefix, DenyDeltaPrefix], next, Chunks(list),
-            new ListMeta(version, at, next, list.Count, version));
+            new ListMeta(version, at, next, list.Count, version), ChunksPerWrite);
     }
 
     /// <summary>Stores a deny list delta in one transaction; refused (nothing written) unless the stored version is its from-version.</summary>
@@ -163,7 +166,7 @@ public sealed class LiteDbListStore : IDisposable
     {
         ArgumentNullException.ThrowIfNull(entitlements);
         var next = ReadMeta(EntitlementMeta).Generation + 1;
-        WriteGeneration(EntitlementMeta, [EntitlementPrefix], next, entitlements.Select(EntitlementDocuments.ToDocument), new ListMeta(version, at, next));
+        WriteGeneration(EntitlementMeta, [EntitlementPrefix], next, entitlements.Select(EntitlementDocuments.ToDocument), new ListMeta(version, at, next), InsertBatch);
     }
 
     /// <summary>Applies an entitlement delta in one transaction; refused (nothing written) unless the stored version is its from-version.</summary>
@@ -207,7 +210,7 @@ public sealed class LiteDbListStore : IDisposable
         }
     }
 
-    private void WriteGeneration(string list, string[] prefixes, int next, IEnumerable<BsonDocument> documents, ListMeta meta)
+    private void WriteGeneration(string list, string[] prefixes, int next, IEnumerable<BsonDocument> documents, ListMeta meta, int batch)
     {
         var current = ReadMeta(list).Generation;
         // Left over from a write that crashed before its switch; nothing points at them.
@@ -215,7 +218,7 @@ public sealed class LiteDbListStore : IDisposable
         try
         {
             // Not one giant transaction: the new collection is invisible until the meta switch below, so batches may commit on their own.
-            _db.GetCollection(prefixes[0] + Number(next)).InsertBulk(documents, InsertBatch);
+            _db.GetCollection(prefixes[0] + Number(next)).InsertBulk(documents, batch);
             Transaction(() => WriteMeta(list, meta));
         }
         catch
