@@ -22,4 +22,7 @@ internal static partial class SyncLog
 
     [LoggerMessage(6, LogLevel.Warning, "Heartbeat failed: {Problem}")]
     public static partial void HeartbeatFailed(ILogger logger, string problem);
+
+    [LoggerMessage(7, LogLevel.Error, "The {Job} job failed and will try again")]
+    public static partial void JobFailed(ILogger logger, string job, Exception exception);
 }

@@ -1,0 +1,148 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Validator.Core.Lists;
+using Validator.Core.Sync;
+using Validator.Storage.Lists;
+using Validator.Sync.Upstream;
+
+namespace Validator.Sync.Lists;
+
+/// <summary>
+/// Brings the local lists up to the back office's versions: asks for a delta since the version in service (the server
+/// answers with a snapshot when the device is too far behind), verifies the signature with the configured key, refuses
+/// rollbacks, expired packages and mass changes, then applies through the list store, which swaps the new version in
+/// whole. Anything refused or failed leaves the old lists in service.
+/// </summary>
+public sealed class ListUpdater : IDisposable
+{
+    private static readonly ListKind[] Order = [ListKind.Policy, ListKind.Entitlements, ListKind.Deny];
+    private readonly StoredLists _lists;
+    private readonly UpstreamClient _client;
+    private readonly SyncOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ECDsa _publicKey;
+    private readonly SemaphoreSlim _oneUpdate = new(1, 1);
+    private string? _lastProblem;
+
+    /// <summary>An updater of <paramref name="lists"/> from <paramref name="client"/>'s back office.</summary>
+    public ListUpdater(StoredLists lists, UpstreamClient client, SyncOptions options, TimeProvider? time = null, ILogger<ListUpdater>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(lists);
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(options);
+        _lists = lists;
+        _client = client;
+        _options = options;
+        _time = time ?? TimeProvider.System;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _publicKey = ECDsa.Create();
+        _publicKey.ImportFromPem(options.ListSigningKeyPem);
+    }
+
+    /// <summary>Why the last update of some list was refused or failed; null once every list updated cleanly.</summary>
+    public string? LastProblem => Volatile.Read(ref _lastProblem);
+
+    /// <summary>Raised after every update round with its reports.</summary>
+    public event EventHandler<IReadOnlyList<ListUpdateReport>>? Updated;
+
+    /// <summary>Wakes the polling loop early (a heartbeat answer showed newer versions).</summary>
+    public Wakeup Nudges { get; } = new();
+
+    /// <summary>Updates every list: policy, then entitlements, then the deny list (so the mass-change guard sees current entitlements).</summary>
+    public async Task<IReadOnlyList<ListUpdateReport>> UpdateAsync(CancellationToken cancellationToken = default)
+    {
+        await _oneUpdate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var reports = new List<ListUpdateReport>(Order.Length);
+            foreach (var kind in Order) reports.Add(await UpdateLockedAsync(kind, cancellationToken).ConfigureAwait(false));
+            var problems = reports.Where(r => r.Problem is not null).Select(r => $"{r.List.ToSegment()}: {r.Problem}").ToList();
+            Volatile.Write(ref _lastProblem, problems.Count == 0 ? null : string.Join("; ", problems));
+            Updated?.Invoke(this, reports);
+            return reports;
+        }
+        finally
+        {
+            _oneUpdate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _publicKey.Dispose();
+        _oneUpdate.Dispose();
+    }
+
+    private async Task<ListUpdateReport> UpdateLockedAsync(ListKind kind, CancellationToken cancellationToken)
+    {
+        var current = _lists.Live.Current;
+        var held = Held(current, kind);
+        var fetched = await _client.GetListAsync(kind, held, cancellationToken).ConfigureAwait(false);
+        if (fetched.Outcome == UpstreamOutcome.NoContent) return new ListUpdateReport(kind, ListUpdateOutcome.UpToDate, held, held);
+        if (fetched.Outcome != UpstreamOutcome.Ok)
+        {
+            var problem = fetched.Problem ?? fetched.Outcome.ToString();
+            SyncLog.ListFetchFailed(_logger, kind.ToSegment(), problem);
+            return new ListUpdateReport(kind, ListUpdateOutcome.Failed, held, held, problem);
+        }
+
+        if (!ListSigning.TryOpen(fetched.Value!, _publicKey, out var package, out var signatureProblem)) return Refuse(kind, held, signatureProblem!);
+        var problemWithPackage = PackageChecks.Problem(package!, kind, held, _time.GetUtcNow())
+                                 ?? MassChangeGuard.Problem(current, package!, _options.MassChangeMaxShare, _options.MassChangeFloor);
+        if (problemWithPackage is not null) return Refuse(kind, held, problemWithPackage);
+
+        ListUpdateResult result;
+        try
+        {
+            result = Apply(package!);
+        }
+        catch (ArgumentException e)
+        {
+            return Refuse(kind, held, "malformed content: " + e.Message);
+        }
+        if (result.Status != ListUpdateStatus.Applied)
+        {
+            // Another writer moved the list meanwhile; the next poll asks again from the new version.
+            return new ListUpdateReport(kind, ListUpdateOutcome.Failed, held, result.Version, "the list changed during the update");
+        }
+        SyncLog.ListApplied(_logger, kind.ToSegment(), package!.Version, package.Format.ToString(), package.EntryCount);
+        return new ListUpdateReport(kind, ListUpdateOutcome.Applied, held, package.Version);
+    }
+
+    private ListUpdateReport Refuse(ListKind kind, long held, string problem)
+    {
+        SyncLog.ListRefused(_logger, kind.ToSegment(), problem);
+        return new ListUpdateReport(kind, ListUpdateOutcome.Refused, held, held, problem);
+    }
+
+    private ListUpdateResult Apply(ListPackage package) => (package.List, package.Format) switch
+    {
+        (ListKind.Deny, ListPackageFormat.Snapshot) => _lists.ApplyDenySnapshot(package.Version, package.DenyEntries!),
+        (ListKind.Deny, _) => _lists.ApplyDenyDelta(new DenyListDelta
+        {
+            FromVersion = package.FromVersion,
+            ToVersion = package.Version,
+            Added = package.DenyAdded!,
+            Removed = package.DenyRemoved!,
+        }),
+        (ListKind.Entitlements, ListPackageFormat.Snapshot) => _lists.ApplyEntitlementSnapshot(package.Version, package.Entitlements!),
+        (ListKind.Entitlements, _) => _lists.ApplyEntitlementDelta(new EntitlementDelta
+        {
+            FromVersion = package.FromVersion,
+            ToVersion = package.Version,
+            Added = package.EntitlementsAdded!,
+            Removed = package.EntitlementsRemoved!,
+        }),
+        _ => _lists.ApplyPolicy(package.Version, package.Policy!),
+    };
+
+    private static long Held(ListSnapshot snapshot, ListKind kind) => kind switch
+    {
+        ListKind.Deny => snapshot.DenyStamp.Version,
+        ListKind.Entitlements => snapshot.EntitlementStamp.Version,
+        _ => snapshot.PolicyStamp.Version,
+    };
+}
