@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Validator.Core.Sync;
@@ -83,9 +84,10 @@ public sealed class Uploader : IDisposable
             var batch = _journal.ReadUnsent(_options.BatchSize);
             if (batch.Count == 0) break;
 
-            var started = _time.GetTimestamp();
+            // Wall time, not the injected clock: a faked clock is for backoff, and a latency on it would read zero.
+            var started = Stopwatch.GetTimestamp();
             var result = await _client.SendTapsAsync(batch, cancellationToken).ConfigureAwait(false);
-            UploadLatency.Add(_time.GetElapsedTime(started));
+            UploadLatency.Add(Stopwatch.GetElapsedTime(started));
 
             switch (result.Outcome)
             {
