@@ -11,6 +11,12 @@ public static class BackofficeHost
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(options.Url);
+        if (options.ServerCertificate is { } certificate)
+        {
+            // The slim builder leaves HTTPS out unless asked for.
+            builder.WebHost.UseKestrelHttpsConfiguration();
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate));
+        }
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var app = BackofficeApp.Build(builder, options);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);

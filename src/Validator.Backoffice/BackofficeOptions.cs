@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 
 namespace Validator.Backoffice;
 
@@ -31,6 +32,9 @@ public sealed class BackofficeOptions
 
     /// <summary>A device further behind than this many changes gets a full snapshot instead of a delta.</summary>
     public int MaxDeltaChanges { get; set; } = 10_000;
+
+    /// <summary>Server certificate (with key) for an https <see cref="Url"/> in an in-process host; the executable uses Kestrel's own configuration.</summary>
+    public X509Certificate2? ServerCertificate { get; set; }
 
     /// <summary>Turns on the chaos switch (test and demo use only; never in production).</summary>
     public bool EnableChaos { get; set; }
