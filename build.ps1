@@ -46,7 +46,7 @@ function Invoke-Build {
 function Get-TestTotals([string] $resultsDir) {
     $passed = 0; $failed = 0; $skipped = 0
     foreach ($trx in Get-ChildItem -Path $resultsDir -Filter '*.trx' -ErrorAction SilentlyContinue) {
-        [xml] $doc = Get-Content -Raw $trx.FullName
+        [xml] $doc = Get-Content -Raw -LiteralPath $trx.FullName
         $counters = $doc.TestRun.ResultSummary.Counters
         $passed += [int] $counters.passed
         $failed += [int] $counters.failed + [int] $counters.error + [int] $counters.timeout + [int] $counters.aborted

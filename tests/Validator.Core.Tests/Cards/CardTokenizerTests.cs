@@ -61,9 +61,9 @@ public class CardTokenizerTests
         Assert.That(tokenizer.ForUid(digits), Is.Not.EqualTo(tokenizer.ForPan(digits)));
     }
 
-    [TestCase("1234567")]
-    [TestCase("12345678901234567890")]
-    [TestCase("54133300896000A0")]
+    [TestCase("1234567", TestName = "Something_that_is_not_a_pan_is_refused(too short)")]
+    [TestCase("12345678901234567890", TestName = "Something_that_is_not_a_pan_is_refused(too long)")]
+    [TestCase("54133300896000A0", TestName = "Something_that_is_not_a_pan_is_refused(not digits)")]
     public void Something_that_is_not_a_pan_is_refused(string text)
     {
         Assert.That(() => new CardTokenizer(Tap.Key).ForPan(text.AsSpan()), Throws.ArgumentException.With.Message.Not.Contain(text));
