@@ -39,7 +39,8 @@ command -v qemu-aarch64-static >/dev/null || need+=(qemu-user-static)
 command -v pcscd >/dev/null || need+=(pcscd)
 [ -e /usr/lib/pcsc/drivers/serial/libifdvpcd.so ] || need+=(vsmartcard-vpcd)
 # The package's own Depends, so that `dpkg -i` (which does not fetch dependencies) succeeds.
-for p in adduser libpcsclite1 libccid libssl3; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
+native="$(dpkg --print-architecture)"
+for p in adduser libpcsclite1 libccid libssl3; do dpkg -s "$p:$native" >/dev/null 2>&1 || dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
 # The arm64 build runs under qemu-user with the arm64 loader and libraries from Debian's multiarch.
 if ! dpkg --print-foreign-architectures | grep -qx arm64; then dpkg --add-architecture arm64; need_update=1; fi
 for p in libc6:arm64 libgcc-s1:arm64 libstdc++6:arm64 libssl3:arm64 libpcsclite1:arm64; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
