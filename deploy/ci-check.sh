@@ -5,7 +5,7 @@
 # virtual tap. Prints PASS/FAIL per check and exits non-zero if any check failed.
 # Runs as root on a Debian 12 x64 machine or container (no systemd as PID 1 needed). ~3-5 min.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 root="$(pwd)"
 export DEBIAN_FRONTEND=noninteractive DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 mkdir -p artifacts
@@ -20,7 +20,8 @@ step() { printf '\n==== %s ====\n' "$*"; }
 # check "what" command...: PASS/FAIL on the command's exit code, its output kept in the log dir.
 check() {
   local what="$1"; shift
-  local out="$log_dir/$(printf '%s' "$what" | tr -c 'A-Za-z0-9' '_' | cut -c1-60).log"
+  local out
+  out="$log_dir/$(printf '%s' "$what" | tr -c 'A-Za-z0-9' '_' | cut -c1-60).log"
   if "$@" >"$out" 2>&1; then pass "$what"; else fail "$what (exit $?; output below)"; sed 's/^/    /' "$out" | tail -n 20; fi
 }
 cleanup() {

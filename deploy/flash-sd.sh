@@ -8,7 +8,8 @@
 #
 # What it writes:
 #   boot partition (FAT, editable from any laptop):  validator/device.env, validator/validator_*.deb,
-#                                                    validator/debs/*.deb (with --offline-debs)
+#                                                    validator/debs/*.deb (with --offline-debs),
+#                                                    userconf.txt (the technician user), ssh (with --ssh-key)
 #   root partition (ext4):  /usr/local/sbin/validator-firstboot and validator-firstboot.service,
 #                           enabled; it does the rest at the first boot (deploy/pi/validator-firstboot.sh).
 #
@@ -67,6 +68,7 @@ done
 
 # ---- checks that need no root and touch nothing -------------------------------------------------
 check_inputs() {
+  [[ "$tech_user" =~ ^[a-z][a-z0-9_-]{0,31}$ ]] || die "--tech-user '$tech_user' is not a valid user name"
   [ -n "$deb" ] || die "--deb is required (artifacts/packages/validator_<version>_arm64.deb from 'build.ps1 package')"
   [ -f "$deb" ] || die "--deb $deb does not exist"
   case "$(basename "$deb")" in validator_*_arm64.deb) ;; *) die "--deb must be validator_<version>_arm64.deb (a Pi runs arm64), not $(basename "$deb")" ;; esac
@@ -145,6 +147,14 @@ install_boot_files() {
   fi
   # Raspberry Pi OS enables sshd at boot when this file exists.
   if [ -n "$ssh_key" ]; then : >"$boot/ssh"; fi
+  # Without userconf.txt a fresh Raspberry Pi OS asks for a user on the console at first boot and holds
+  # logins until someone answers. The technician user gets a random password nobody knows; the first
+  # boot locks it, so the login is by SSH key only.
+  if [ ! -f "$boot/userconf.txt" ]; then
+    local hash
+    hash="$(head -c 32 /dev/urandom | base64 | openssl passwd -6 -stdin)" || die "openssl is needed for userconf.txt"
+    printf '%s:%s\n' "$tech_user" "$hash" >"$boot/userconf.txt"
+  fi
 }
 
 install_root_files() {
@@ -179,7 +189,7 @@ main() {
   local mode="prepare the mounted partitions $boot_dir and $root_dir"
   if [ -z "$boot_dir" ]; then
     [ "$(id -u)" -eq 0 ] || die "run as root (sudo): it writes a block device"
-    for tool in lsblk partx blockdev findmnt dd; do command -v "$tool" >/dev/null || die "needs $tool (util-linux, coreutils)"; done
+    for tool in lsblk partx blockdev findmnt dd openssl; do command -v "$tool" >/dev/null || die "needs $tool (util-linux, coreutils)"; done
     check_device
     if [ $no_flash -eq 1 ]; then mode="prepare the Raspberry Pi OS already on $device"; else mode="ERASE $device and write $(basename "$image")"; fi
   fi

@@ -68,8 +68,11 @@ step_system() {
 
   # Technician login: key only. Raspberry Pi OS has no default user any more.
   if [ -n "$tech_user" ] && [ -n "$tech_key" ]; then
-    if [ -z "$R" ] && ! id "$tech_user" >/dev/null 2>&1; then
-      useradd --create-home --groups sudo,adm,gpio --shell /bin/bash "$tech_user"
+    if [ -z "$R" ]; then
+      # Raspberry Pi OS usually created the user already from userconf.txt (written by flash-sd.sh
+      # with a random password nobody knows); the password is locked either way: keys only.
+      id "$tech_user" >/dev/null 2>&1 || useradd --create-home --shell /bin/bash "$tech_user"
+      usermod -aG sudo,adm,gpio "$tech_user"
       passwd --lock "$tech_user" >/dev/null
       echo "$tech_user ALL=(ALL) NOPASSWD: ALL" >"/etc/sudoers.d/010_validator-$tech_user"
       chmod 0440 "/etc/sudoers.d/010_validator-$tech_user"

@@ -64,6 +64,7 @@ check_card() { # $1 boot dir, $2 root dir, $3 label
 check_card "$work/b" "$work/r" "mounted"
 grep -q "^TECH_SSH_KEY=ssh-ed25519 " "$work/b/validator/device.env" && [ -e "$work/b/ssh" ] && pass "ssh key and sshd switch on the card" || fail "ssh setup missing"
 grep -qx "WIFI_PSK=wifi-passphrase-for-test" "$work/b/validator/device.env" && pass "Wi-Fi passphrase taken from its file" || fail "Wi-Fi passphrase missing"
+grep -qE '^tech:\$6\$' "$work/b/userconf.txt" && pass "userconf.txt creates the technician user (no console prompt at first boot)" || fail "userconf.txt missing"
 
 # ---- first boot against a fake root ------------------------------------------------------------
 fb="$work/fbroot"
