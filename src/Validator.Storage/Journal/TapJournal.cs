@@ -12,7 +12,7 @@ namespace Validator.Storage.Journal;
 /// and power loss. Records are CRC-framed in size- and age-bounded segment files; see docs/journal.md.
 /// One instance per directory per process; all members are thread-safe.
 /// </summary>
-public sealed partial class TapJournal : IDisposable
+public sealed partial class TapJournal : Validator.Core.Taps.ITapJournal, IDisposable
 {
     private const string LockFileName = "journal.lock";
 

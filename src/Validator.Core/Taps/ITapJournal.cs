@@ -1,0 +1,11 @@
+namespace Validator.Core.Taps;
+
+/// <summary>The durable record of taps, as the tap path sees it.</summary>
+public interface ITapJournal
+{
+    /// <summary>
+    /// Stores <paramref name="tap"/> durably and returns it with its sequence number; feedback may start once this
+    /// returns. Throws <see cref="IOException"/> when the tap cannot be made durable (disk full, I/O error).
+    /// </summary>
+    TapRecord Append(TapRecord tap);
+}

@@ -1,0 +1,14 @@
+using Validator.Core.Cards;
+using Validator.Core.Fares;
+using Validator.Core.Feedback;
+
+namespace Validator.Core.Taps;
+
+/// <summary>What became of one tap: the read, the decision, the journal entry and the signal shown.</summary>
+/// <param name="Read">The card read result.</param>
+/// <param name="Decision">The fare decision.</param>
+/// <param name="Record">The journal entry with its sequence number; null when the journal could not store it.</param>
+/// <param name="Signal">The signal shown to the student and driver.</param>
+/// <param name="Timings">Where the time went.</param>
+/// <param name="JournalError">Why the tap could not be stored, when it could not.</param>
+public sealed record TapResult(CardReadResult Read, FareDecision Decision, TapRecord? Record, TapSignal Signal, TapTimings Timings, string? JournalError);
