@@ -44,6 +44,9 @@ public sealed class Uploader : IDisposable
     /// <summary>The backoff state (as persisted).</summary>
     public UploaderState State => Volatile.Read(ref _state);
 
+    /// <summary>Raised after every drain that tried to send, with what it did.</summary>
+    public event EventHandler<UploadReport>? Drained;
+
     /// <summary>Round trips of recent batch uploads, for the heartbeat.</summary>
     public LatencyWindow UploadLatency { get; } = new();
 
@@ -59,7 +62,9 @@ public sealed class Uploader : IDisposable
         await _oneDrain.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await DrainLockedAsync(cancellationToken).ConfigureAwait(false);
+            var report = await DrainLockedAsync(cancellationToken).ConfigureAwait(false);
+            if (report.Outcome != UploadOutcome.BackingOff) Drained?.Invoke(this, report);
+            return report;
         }
         finally
         {
@@ -153,7 +158,7 @@ public sealed class Uploader : IDisposable
     /// The longest prefix of the batch the receipt accounts for (stored or refused), since the journal's cursor is a
     /// sequence prefix: a tap missing from the receipt stops the prefix and is sent again later.
     /// </summary>
-    private static (long Through, int Confirmed, List<TapRecord> Rejected, bool Complete) Settle(IReadOnlyList<TapRecord> batch, TapBatchReceipt receipt)
+    internal static (long Through, int Confirmed, List<TapRecord> Rejected, bool Complete) Settle(IReadOnlyList<TapRecord> batch, TapBatchReceipt receipt)
     {
         var stored = receipt.Stored.ToHashSet();
         var refused = receipt.Rejected.Select(r => r.Id).ToHashSet();
