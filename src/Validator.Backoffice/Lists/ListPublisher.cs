@@ -12,7 +12,8 @@ internal sealed class ListPublisher(ListRepository lists, BackofficeOptions opti
     public SignedListPackage? Package(ListKind kind, long since)
     {
         var current = lists.CurrentVersion(kind);
-        if (since == current && since > 0) return null;
+        // Also 0 == 0: a list never published is not sent as an empty version 0, which a device would refuse as no newer.
+        if (since == current) return null;
         var useDelta = kind != ListKind.Policy && since > 0 && since < current && lists.ChangesSince(kind, since) <= options.MaxDeltaChanges;
         var package = useDelta ? Delta(kind, since, current) : Snapshot(kind, current);
         return ListSigning.Sign(package, key);

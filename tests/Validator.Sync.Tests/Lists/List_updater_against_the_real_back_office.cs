@@ -72,6 +72,17 @@ public sealed class List_updater_against_the_real_back_office
     }
 
     [Test]
+    public async Task A_back_office_that_has_published_nothing_yet_leaves_the_device_current_without_a_problem()
+    {
+        var updater = _device.Updater(_backoffice.Url, _backoffice.Running.PublicKeyPem);
+
+        var reports = await updater.UpdateAsync();
+
+        Assert.That(reports.Select(r => r.Outcome), Is.All.EqualTo(ListUpdateOutcome.UpToDate));
+        Assert.That(updater.LastProblem, Is.Null);
+    }
+
+    [Test]
     public async Task A_device_too_far_behind_gets_a_snapshot_that_replaces_its_list()
     {
         await using var strict = await TestBackoffice.StartAsync(o => o.MaxDeltaChanges = 2);
