@@ -1,4 +1,4 @@
-using Validator.Core.Cards;
+using Validator.Core.Taps;
 using Validator.Simulation.Cards;
 
 namespace Validator.Daemon.Demo;
@@ -9,9 +9,9 @@ internal interface ITapStation : IDisposable
     /// <summary>Says which stack taps go through, for the demo's header.</summary>
     string Description { get; }
 
-    /// <summary>Puts <paramref name="card"/> on the reader, reads it as a tap would, takes it off.</summary>
-    StationTap Tap(ICardModel card);
+    /// <summary>Puts <paramref name="card"/> on the reader, runs the tap path on it, takes it off.</summary>
+    StationTap Tap(ICardModel card, TapProcessor processor);
 }
 
-/// <summary>One tap as the station saw it: the read result, the time from card-present to read done.</summary>
-internal sealed record StationTap(CardReadResult Read, TimeSpan ReadTime);
+/// <summary>One tap as the station saw it, and the time from card-present to the first feedback.</summary>
+internal sealed record StationTap(TapResult Result, TimeSpan TapToFeedback);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Validator.Core.Cards;
+using Validator.Core.Taps;
 using Validator.Pcsc;
 using Validator.Simulation.Cards;
 using Validator.Simulation.Vpcd;
@@ -15,16 +16,14 @@ internal sealed class VpcdTapStation : ITapStation
 {
     private const string ReaderName = "Virtual PCD 00 00";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
-    private readonly CardReader _reader;
     private readonly PcscdProcess? _pcscd;
     private readonly ReaderMonitor _monitor = new();
     private readonly PcscCardConnector _connector = new();
     private readonly BlockingCollection<CardEventArgs> _inserted = new();
     private readonly BlockingCollection<CardEventArgs> _removed = new();
 
-    private VpcdTapStation(CardReader reader, PcscdProcess? pcscd)
+    private VpcdTapStation(PcscdProcess? pcscd)
     {
-        _reader = reader;
         _pcscd = pcscd;
         _monitor.CardInserted += (_, e) => { if (e.ReaderName == ReaderName) _inserted.Add(e); };
         _monitor.CardRemoved += (_, e) => { if (e.ReaderName == ReaderName) _removed.Add(e); };
@@ -34,7 +33,7 @@ internal sealed class VpcdTapStation : ITapStation
     public string Description => _pcscd is null ? "the machine's pcscd with the vpcd virtual reader" : "a pcscd started for the demo with the vpcd virtual reader";
 
     /// <summary>A station on pcscd + vpcd, or null (with the reason) when this machine has neither.</summary>
-    public static VpcdTapStation? TryStart(CardReader reader, out string? whyNot)
+    public static VpcdTapStation? TryStart(out string? whyNot)
     {
         whyNot = PcscdProcess.MissingPrerequisites();
         if (whyNot is not null) return null;
@@ -61,31 +60,31 @@ internal sealed class VpcdTapStation : ITapStation
                 return null;
             }
         }
-        var station = new VpcdTapStation(reader, own);
+        var station = new VpcdTapStation(own);
         return station;
     }
 
-    public StationTap Tap(ICardModel card)
+    public StationTap Tap(ICardModel card, TapProcessor processor)
     {
         using var virtualCard = new VpcdCard(card);
         virtualCard.Insert();
         if (!_inserted.TryTake(out var present, Patience)) throw new TimeoutException("pcscd did not report the virtual card");
-        CardReadResult read;
+        TapResult result;
         if (!_connector.TryConnect(present.ReaderName, present.Atr, out var connected, out var fault, out var detail))
         {
-            read = CardReadFailures.FromConnectFault(fault, detail);
+            result = processor.ProcessFailure(CardReadFailures.FromConnectFault(fault, detail), Stopwatch.GetElapsedTime(present.Timestamp));
         }
         else
         {
             using (connected)
             {
-                read = _reader.Read(new IsoCardChannel(connected!));
+                result = processor.Process(new IsoCardChannel(connected!), Stopwatch.GetElapsedTime(present.Timestamp));
             }
         }
-        var readTime = Stopwatch.GetElapsedTime(present.Timestamp);
+        var tapToFeedback = result.Timings.Total;
         virtualCard.Remove();
         if (!_removed.TryTake(out _, Patience)) throw new TimeoutException("pcscd did not report the card's removal");
-        return new StationTap(read, readTime);
+        return new StationTap(result, tapToFeedback);
     }
 
     public void Dispose()
