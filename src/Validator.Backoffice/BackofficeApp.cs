@@ -34,6 +34,8 @@ internal static class BackofficeApp
             json.SerializerOptions.TypeInfoResolverChain.Insert(1, BackofficeJsonContext.Default);
             json.SerializerOptions.Converters.Add(new CardTokenJsonConverter());
         });
+        // Devices gzip their tap batches (Content-Encoding: gzip).
+        services.AddRequestDecompression();
         services.AddOpenApi(openApi => openApi.AddSchemaTransformer((schema, context, _) =>
         {
             // The token is written as 32 hex digits by its converter, not as the struct's two halves.
@@ -47,6 +49,7 @@ internal static class BackofficeApp
         }));
 
         var app = builder.Build();
+        app.UseRequestDecompression();
         app.MapOpenApi();
         DeviceEndpoints.Map(app);
         AdminEndpoints.Map(app);

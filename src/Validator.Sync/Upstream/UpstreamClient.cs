@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -43,7 +44,10 @@ public sealed class UpstreamClient : IDisposable
     public Task<UpstreamResult<TapBatchReceipt>> SendTapsAsync(IReadOnlyList<TapRecord> taps, CancellationToken cancellationToken = default)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(new TapBatch { Taps = taps }, SyncJsonContext.Default.TapBatch);
-        return SendAsync(() => Post(_devicePath + "/taps", body), SyncJsonContext.Default.TapBatchReceipt, cancellationToken);
+        var compressed = _options.CompressUploads;
+        // Compressed once, not per attempt: retries resend the same bytes.
+        if (compressed) body = Gzip(body);
+        return SendAsync(() => Post(_devicePath + "/taps", body, compressed), SyncJsonContext.Default.TapBatchReceipt, cancellationToken);
     }
 
     /// <summary>Sends a heartbeat.</summary>
@@ -63,11 +67,20 @@ public sealed class UpstreamClient : IDisposable
     /// <inheritdoc />
     public void Dispose() => _http.Dispose();
 
-    private static HttpRequestMessage Post(string path, byte[] body)
+    private static HttpRequestMessage Post(string path, byte[] body, bool gzip = false)
     {
         var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        if (gzip) content.Headers.ContentEncoding.Add("gzip");
         return new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+    }
+
+    /// <summary>The bytes gzip-compressed (fastest level: most of the gain at a fraction of the CPU on a Pi).</summary>
+    internal static byte[] Gzip(byte[] bytes)
+    {
+        using var output = new MemoryStream(bytes.Length / 4 + 64);
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true)) gzip.Write(bytes);
+        return output.ToArray();
     }
 
     private async Task<UpstreamResult<T>> SendAsync<T>(Func<HttpRequestMessage> request, JsonTypeInfo<T> answer, CancellationToken cancellationToken)

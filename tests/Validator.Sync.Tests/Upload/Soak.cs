@@ -25,6 +25,8 @@ public sealed class Soak
         var bytesPerTap = (double)device.Journal.SizeBytes / count;
         var wireBytesPerTap = (double)System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
             new Core.Sync.TapBatch { Taps = taps.Take(500).ToList() }, Core.Sync.SyncJsonContext.Default.TapBatch).Length / Math.Min(500, count);
+        var gzippedBytesPerTap = (double)Sync.Upstream.UpstreamClient.Gzip(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
+            new Core.Sync.TapBatch { Taps = taps.Take(500).ToList() }, Core.Sync.SyncJsonContext.Default.TapBatch)).Length / Math.Min(500, count);
 
         var draining = Stopwatch.StartNew();
         var report = await device.Uploader.DrainAsync();
@@ -42,7 +44,7 @@ public sealed class Soak
         var rate = count / draining.Elapsed.TotalSeconds;
         TestContext.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"soak {count} taps: journaled in {journaling.Elapsed.TotalSeconds:0.0} s; drained in {draining.Elapsed.TotalSeconds:0.00} s = {rate:0} taps/s; " +
-            $"upload round trip per 500-tap batch p50 {device.Uploader.UploadLatency.Percentile(50):0.0} ms, p99 {device.Uploader.UploadLatency.Percentile(99):0.0} ms; journal {bytesPerTap:0.0} bytes/tap, JSON on the wire {wireBytesPerTap:0} bytes/tap"));
+            $"upload round trip per 500-tap batch p50 {device.Uploader.UploadLatency.Percentile(50):0.0} ms, p99 {device.Uploader.UploadLatency.Percentile(99):0.0} ms; journal {bytesPerTap:0.0} bytes/tap, JSON {wireBytesPerTap:0} bytes/tap, gzipped on the wire {gzippedBytesPerTap:0} bytes/tap"));
         // Far below the 2,000 taps/s target: only a pathological slowdown should fail here on a busy shared machine.
         Assert.That(rate, Is.GreaterThan(200));
     }
