@@ -1,4 +1,5 @@
 using Validator.Core.Cards;
+using Validator.Core.Taps;
 using Validator.Daemon.Demo;
 using Validator.Simulation.Cards;
 
@@ -14,14 +15,19 @@ public sealed class Cards_read_through_pcscd
 {
     private static readonly byte[] Key = Enumerable.Range(0, 32).Select(i => (byte)(0xA0 ^ i)).ToArray();
     private VpcdTapStation _station = null!;
+    private TapProcessor _processor = null!;
 
     [OneTimeSetUp]
     public void Start()
     {
         PcscStack.RequireEmptyReader();
-        _station = VpcdTapStation.TryStart(new CardReader(new CardReaderOptions { TokenKey = Key }), out var whyNot)
-            ?? throw new InvalidOperationException($"no vpcd station: {whyNot}");
+        _station = VpcdTapStation.TryStart(out var whyNot) ?? throw new InvalidOperationException($"no vpcd station: {whyNot}");
+        _processor = TapRig.Processor(new CardReader(new CardReaderOptions { TokenKey = Key }), new MemoryJournal(), new RecordingFeedback());
     }
+
+    private StationRead Tap(ICardModel card) => new(_station.Tap(card, _processor).Result.Read);
+
+    private sealed record StationRead(CardReadResult Read);
 
     [OneTimeTearDown]
     public void Stop() => _station?.Dispose();
@@ -36,7 +42,7 @@ public sealed class Cards_read_through_pcscd
     [TestCase("wallet", "Mastercard", "A0000000041010", "1002", "3005", 0, 4)]
     public void A_payment_card_profile_reads_to_its_identity(string name, string brand, string aid, string last4, string expiry, int psn, int apdus)
     {
-        var tap = _station.Tap(CardProfiles.Create(name));
+        var tap = Tap(CardProfiles.Create(name));
         Assert.That(tap.Read.Outcome, Is.EqualTo(CardReadOutcome.Identified), tap.Read.Detail);
         var id = tap.Read.Identity!;
         Assert.Multiple(() =>
@@ -54,7 +60,7 @@ public sealed class Cards_read_through_pcscd
     [Test]
     public void The_phone_wallet_gives_its_payment_account_reference()
     {
-        var tap = _station.Tap(CardProfiles.PhoneWallet());
+        var tap = Tap(CardProfiles.PhoneWallet());
         Assert.That(tap.Read.Identity?.Par, Is.EqualTo(CardProfiles.DefaultWallet.Par));
     }
 
@@ -62,7 +68,7 @@ public sealed class Cards_read_through_pcscd
     public void The_token_is_the_keyed_hash_of_the_PAN_digits()
     {
         var data = new CardholderData("5413330089600010", "2812", 3);
-        var tap = _station.Tap(CardProfiles.Mastercard(data));
+        var tap = Tap(CardProfiles.Mastercard(data));
         using var hmac = new System.Security.Cryptography.HMACSHA256(Key);
         var expected = CardToken.FromBytes(hmac.ComputeHash(System.Text.Encoding.ASCII.GetBytes(data.Pan)).AsSpan(0, 16));
         Assert.That(tap.Read.Identity?.Token, Is.EqualTo(expected));
@@ -72,7 +78,7 @@ public sealed class Cards_read_through_pcscd
     [TestCase("ultralight", "MIFARE Ultralight")]
     public void A_uid_card_is_identified_by_its_uid_in_one_apdu(string name, string brand)
     {
-        var tap = _station.Tap(CardProfiles.Create(name));
+        var tap = Tap(CardProfiles.Create(name));
         Assert.That(tap.Read.Identity?.Kind, Is.EqualTo(CardKind.Uid));
         Assert.That(tap.Read.Identity?.Brand, Is.EqualTo(brand));
         Assert.That(tap.Read.ApduCount, Is.EqualTo(1));
@@ -81,7 +87,7 @@ public sealed class Cards_read_through_pcscd
     [Test]
     public void A_card_with_no_supported_application_is_not_supported()
     {
-        var tap = _station.Tap(CardProfiles.NoSupportedApplication());
+        var tap = Tap(CardProfiles.NoSupportedApplication());
         Assert.That(tap.Read.Outcome, Is.EqualTo(CardReadOutcome.NotSupported));
         Assert.That(tap.Read.Reason, Is.EqualTo(CardReadReason.NoSupportedApplication));
     }
@@ -89,7 +95,7 @@ public sealed class Cards_read_through_pcscd
     [Test]
     public void A_card_answering_garbage_is_a_read_failure()
     {
-        var tap = _station.Tap(CardProfiles.Garbage());
+        var tap = Tap(CardProfiles.Garbage());
         Assert.That(tap.Read.Outcome, Is.EqualTo(CardReadOutcome.ReadFailed));
         Assert.That(tap.Read.Reason, Is.EqualTo(CardReadReason.MalformedAnswer));
     }
@@ -100,7 +106,7 @@ public sealed class Cards_read_through_pcscd
     [TestCase(3)]
     public void A_card_pulled_after_N_answers_is_a_read_failure_card_removed(int answered)
     {
-        var tap = _station.Tap(CardProfiles.RemovedAfter(CardProfiles.Mastercard(), answered));
+        var tap = Tap(CardProfiles.RemovedAfter(CardProfiles.Mastercard(), answered));
         Assert.That(tap.Read.Outcome, Is.EqualTo(CardReadOutcome.ReadFailed), tap.Read.Detail);
         Assert.That(tap.Read.Reason, Is.EqualTo(CardReadReason.CardRemoved), tap.Read.Detail);
     }
@@ -114,7 +120,7 @@ public sealed class Cards_read_through_pcscd
     {
         using var trace = CardTestData.Load(file);
         var expect = trace.RootElement.GetProperty("expect");
-        var tap = _station.Tap(TraceReplayCard.Load(Path.Combine(CardTestData.Directory, file)));
+        var tap = Tap(TraceReplayCard.Load(Path.Combine(CardTestData.Directory, file)));
 
         Assert.That(tap.Read.Outcome, Is.EqualTo(CardReadOutcome.Identified), tap.Read.Detail);
         var id = tap.Read.Identity!;
@@ -134,7 +140,7 @@ public sealed class Cards_read_through_pcscd
     [Test]
     public void The_french_cb_card_is_not_supported_with_the_default_applications()
     {
-        var tap = _station.Tap(TraceReplayCard.Load(Path.Combine(CardTestData.Directory, "emv-fixture-cb-visa-pse-gpo-format1.json")));
+        var tap = Tap(TraceReplayCard.Load(Path.Combine(CardTestData.Directory, "emv-fixture-cb-visa-pse-gpo-format1.json")));
         Assert.That(tap.Read.Outcome, Is.EqualTo(CardReadOutcome.NotSupported), tap.Read.Detail);
     }
 

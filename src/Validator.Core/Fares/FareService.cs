@@ -22,16 +22,25 @@ public sealed class FareService
         _recent = recent ?? throw new ArgumentNullException(nameof(recent));
     }
 
-    /// <summary>Decides one tap at <paramref name="location"/>.</summary>
+    /// <summary>
+    /// Decides a tap. The decision is not remembered yet: call <see cref="Record"/> once the tap is stored, so a tap
+    /// that could not be stored never makes the next one look like a repeat.
+    /// </summary>
     public FareDecision Decide(CardReadResult read, TapLocation location)
     {
         ArgumentNullException.ThrowIfNull(read);
         var request = new FareRequest { Read = read, Clock = _clock.Read(), Location = location ?? TapLocation.Unknown };
-        var decision = FareEngine.Decide(request, _lists.Current, _recent);
+        return FareEngine.Decide(request, _lists.Current, _recent);
+    }
+
+    /// <summary>Remembers a stored tap: an accepted one starts the card's repeat-tap window.</summary>
+    public void Record(CardReadResult read, FareDecision decision)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        ArgumentNullException.ThrowIfNull(decision);
         if (decision.Outcome == FareOutcome.Accepted && read.Identity is { } card)
         {
-            _recent.Record(card.Token, new RecentTap(request.Clock.Now, decision.Product));
+            _recent.Record(card.Token, new RecentTap(decision.DecidedAt, decision.Product));
         }
-        return decision;
     }
 }

@@ -65,6 +65,7 @@ public sealed class TapProcessor
         try
         {
             stored = _journal.Append(ToRecord(read, decision));
+            _fares.Record(read, decision);
             if (StorageFaulted)
             {
                 StorageFaulted = false;

@@ -27,11 +27,18 @@ public class FareServiceTests
         var tap = TestCards.Read(TestCards.Emv(FareWorld.Student));
         var outcomes = new List<FareOutcome>();
 
-        outcomes.Add(service.Decide(tap, new TapLocation("110")).Outcome);
+        FareOutcome DecideAndStore()
+        {
+            var decision = service.Decide(tap, new TapLocation("110"));
+            service.Record(tap, decision);
+            return decision.Outcome;
+        }
+
+        outcomes.Add(DecideAndStore());
         time.Advance(TimeSpan.FromMinutes(2));
-        outcomes.Add(service.Decide(tap, new TapLocation("110")).Outcome);
+        outcomes.Add(DecideAndStore());
         time.Advance(TimeSpan.FromMinutes(14));
-        outcomes.Add(service.Decide(tap, new TapLocation("110")).Outcome);
+        outcomes.Add(DecideAndStore());
 
         Assert.That(outcomes, Is.EqualTo(new[] { FareOutcome.Accepted, FareOutcome.AlreadyValidated, FareOutcome.Accepted }));
     }
@@ -45,9 +52,24 @@ public class FareServiceTests
         var tap = TestCards.Read(TestCards.Emv(FareWorld.Stranger));
 
         var first = service.Decide(tap, new TapLocation("110"));
+        service.Record(tap, first);
         lists.Update(s => s.With(FareWorld.Policy(payg: true), new ListStamp(4, time.GetUtcNow())));
         var second = service.Decide(tap, new TapLocation("110"));
 
         Assert.That((first.Reason, second.Reason), Is.EqualTo((FareReasons.NoTicket, FareReasons.AcceptedPayAsYouGo)));
+    }
+
+    [Test]
+    public void A_decision_that_was_never_recorded_does_not_start_a_repeat_window()
+    {
+        var time = new FakeTimeProvider(TestTimes.Berlin("2026-10-05 07:30"));
+        var service = new FareService(new LiveLists(FareWorld.Lists()), new ClockTrustMonitor(time, new AlwaysSynced(), new NoSavedTime()), new RepeatTapTracker());
+        var tap = TestCards.Read(TestCards.Emv(FareWorld.Student));
+
+        var unstored = service.Decide(tap, new TapLocation("110"));
+        time.Advance(TimeSpan.FromMinutes(1));
+        var retried = service.Decide(tap, new TapLocation("110"));
+
+        Assert.That((unstored.Outcome, retried.Outcome), Is.EqualTo((FareOutcome.Accepted, FareOutcome.Accepted)));
     }
 }
