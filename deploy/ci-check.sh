@@ -3,7 +3,7 @@
 # packages (build.ps1 package), lints them, installs, verifies the unit, runs the installed
 # validator, removes and purges, and runs the arm64 build under qemu against pcscd + vpcd with a
 # virtual tap. Prints PASS/FAIL per check and exits non-zero if any check failed.
-# Runs as root on a Debian 12 x64 machine or container (no systemd as PID 1 needed). ~3-5 min.
+# Runs as root on a Debian 12 x64 machine or container (no systemd as PID 1 needed). ~4-5 min.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 root="$(pwd)"
@@ -169,11 +169,14 @@ else
   kill "$own_pcscd" 2>/dev/null; wait "$own_pcscd" 2>/dev/null; own_pcscd=""
 fi
 
-step "flashing script tests (tests/deploy)"
-for t in tests/deploy/*.sh; do
-  [ -e "$t" ] || continue
-  check "$t" bash "$t"
-done
+step "flashing script and first-boot tests"
+check "tests/deploy/flash-sd.test.sh" bash tests/deploy/flash-sd.test.sh
+
+step "the package under a real systemd (debootstrap + systemd-nspawn)"
+for p in debootstrap systemd-container; do dpkg -s "$p" >/dev/null 2>&1 || apt-get install -y -qq "$p" >>"$log_dir/apt.log" 2>&1; done
+bash tests/deploy/sandbox.test.sh "$amd64_deb" >"$log_dir/sandbox.log" 2>&1; sandbox_rc=$?
+grep -E '^(PASS|FAIL|SKIP): ' "$log_dir/sandbox.log"
+if [ $sandbox_rc -ne 0 ]; then fail "tests/deploy/sandbox.test.sh (log: artifacts/deploy-check/sandbox.log)"; sed 's/^/    /' "$log_dir/sandbox.log" | grep -v '^    PASS' | tail -n 40; fi
 
 step "result"
 if [ "$failures" -gt 0 ]; then
