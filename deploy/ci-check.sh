@@ -70,12 +70,17 @@ fi
 step "lintian"
 for deb in "$arm64_deb" "$amd64_deb"; do
   # Root is fine in a throwaway CI container; lintian only warns about it.
-  lintian --allow-root --pedantic --display-info "$deb" >"$log_dir/lintian-$(basename "$deb").log" 2>&1
-  sed 's/^/    /' "$log_dir/lintian-$(basename "$deb").log" | sort | uniq -c | sort -rn | head -n 15
-  if grep -qE '^[EW]: ' "$log_dir/lintian-$(basename "$deb").log"; then
+  lint="$log_dir/lintian-$(basename "$deb").log"
+  lintian --allow-root --pedantic --display-info --show-overrides "$deb" >"$lint" 2>&1
+  # Overridden tags (O:) are listed once per tag with the count; each override's reason is in
+  # deploy/debian/lintian-overrides.
+  grep -E '^[EWIPXO]: ' "$lint" | sed -E 's/ \[.*\]$//' | sort | uniq -c | sort -rn | sed 's/^/    /'
+  if grep -qE '^[EW]: ' "$lint"; then
     fail "lintian $(basename "$deb"): errors or warnings (see above)"
+  elif grep -qE '^[IPX]: ' "$lint"; then
+    pass "lintian $(basename "$deb"): no errors, no warnings (info tags above)"
   else
-    pass "lintian $(basename "$deb"): no errors, no warnings (info tags are upstream .NET binaries)"
+    pass "lintian $(basename "$deb"): clean at --pedantic --display-info (every override has its reason)"
   fi
 done
 
