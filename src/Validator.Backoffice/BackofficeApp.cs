@@ -36,7 +36,20 @@ internal static class BackofficeApp
         });
         // Devices gzip their tap batches (Content-Encoding: gzip).
         services.AddRequestDecompression();
-        services.AddOpenApi(openApi => openApi.AddSchemaTransformer((schema, context, _) =>
+        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes["bearer"] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "Device routes: the device secret, with the device id in X-Device-Id. Admin routes: the admin token.",
+            };
+            document.Security ??= [];
+            document.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] });
+            return Task.CompletedTask;
+        }).AddSchemaTransformer((schema, context, _) =>
         {
             // The token is written as 32 hex digits by its converter, not as the struct's two halves.
             if (context.JsonTypeInfo.Type == typeof(CardToken))

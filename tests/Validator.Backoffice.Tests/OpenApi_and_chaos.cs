@@ -19,6 +19,13 @@ public sealed class OpenApi_and_chaos
         Assert.That(paths, Does.Contain("/v1/devices/{deviceId}/taps"));
         Assert.That(paths, Does.Contain("/v1/devices/{deviceId}/lists/{list}"));
         Assert.That(paths, Does.Contain("/v1/admin/deny"));
+        var components = document.RootElement.GetProperty("components");
+        Assert.That(components.GetProperty("securitySchemes").GetProperty("bearer").GetProperty("scheme").GetString(), Is.EqualTo("bearer"));
+        var tap = components.GetProperty("schemas").GetProperty("TapRecord").GetProperty("properties");
+        var token = tap.GetProperty("cardToken");
+        if (token.TryGetProperty("$ref", out var reference))
+            token = components.GetProperty("schemas").GetProperty(reference.GetString()!.Split('/')[^1]);
+        Assert.That(token.GetProperty("type").GetString(), Is.EqualTo("string"), "a token travels as 32 hex digits");
     }
 
     [Test]
