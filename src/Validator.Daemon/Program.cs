@@ -12,6 +12,7 @@ internal static class Program
         Commands:
           demo       a school morning on virtual cards, on embedded defaults (no reader needed)
           inspect    read cards on the machine's readers and print what the validator sees
+          leds       light each LED and sound the buzzer, for a technician's check
           version    print the version
 
         'validator <command> --help' shows a command's options.
@@ -25,6 +26,12 @@ internal static class Program
             e.Cancel = true;
             stop.Cancel();
         };
+        // systemd and technicians stop us with SIGTERM: finish cleanly (LEDs off, files closed) instead of dying.
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        });
         using var logging = LoggerFactory.Create(b => b
             .AddSimpleConsole(o => o.SingleLine = true)
             .SetMinimumLevel(LogLevel.Warning)
@@ -38,6 +45,7 @@ internal static class Program
                 {
                     "inspect" => InspectCommand.Usage,
                     "demo" => DemoCommand.Usage,
+                    "leds" => LedsCommand.Usage,
                     _ => Usage,
                 });
                 return 0;
@@ -46,6 +54,7 @@ internal static class Program
             {
                 "inspect" => InspectCommand.Run(args, Console.Out, Console.Error, logging, stop.Token),
                 "demo" => DemoCommand.Run(args, Console.Out, Console.Error, stop.Token),
+                "leds" => LedsCommand.Run(args, Console.Out, Console.Error, logging, stop.Token),
                 "version" => PrintVersion(),
                 "help" => PrintUsage(),
                 _ => throw new UsageException($"unknown command '{args.Verb}'"),

@@ -68,6 +68,15 @@ public sealed class ValidatorProcess : IDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Sends SIGTERM, as systemd does on stop.</summary>
+    public void Terminate()
+    {
+        if (Kill(_process.Id, 15) != 0) Assert.Fail($"kill -TERM {_process.Id} failed");
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
     private void Collect(string? line, bool toStdout)
     {
         if (line is null) return;
