@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Validator.Core.Clock;
 using Validator.Core.Lists;
 using Validator.Core.Sync;
 using Validator.Storage.Lists;
@@ -43,6 +44,12 @@ public sealed class ListUpdater : IDisposable
 
     /// <summary>Why the last update of some list was refused or failed; null once every list updated cleanly.</summary>
     public string? LastProblem => Volatile.Read(ref _lastProblem);
+
+    /// <summary>
+    /// The device's clock judge, when the daemon has one: expiry is then checked against the later of the clock and
+    /// the last trusted time, so a Pi that booted with its clock in the past cannot be fed an expired old package.
+    /// </summary>
+    public ClockTrustMonitor? ClockTrust { get; set; }
 
     /// <summary>Raised after every update round with its reports.</summary>
     public event EventHandler<IReadOnlyList<ListUpdateReport>>? Updated;
@@ -90,7 +97,7 @@ public sealed class ListUpdater : IDisposable
         }
 
         if (!ListSigning.TryOpen(fetched.Value!, _publicKey, out var package, out var signatureProblem)) return Refuse(kind, held, signatureProblem!);
-        var problemWithPackage = PackageChecks.Problem(package!, kind, held, _time.GetUtcNow())
+        var problemWithPackage = PackageChecks.Problem(package!, kind, held, ExpiryNow())
                                  ?? MassChangeGuard.Problem(current, package!, _options.MassChangeMaxShare, _options.MassChangeFloor);
         if (problemWithPackage is not null) return Refuse(kind, held, problemWithPackage);
 
@@ -110,6 +117,12 @@ public sealed class ListUpdater : IDisposable
         }
         SyncLog.ListApplied(_logger, kind.ToSegment(), package!.Version, package.Format.ToString(), package.EntryCount);
         return new ListUpdateReport(kind, ListUpdateOutcome.Applied, held, package.Version);
+    }
+
+    private DateTimeOffset ExpiryNow()
+    {
+        var now = _time.GetUtcNow();
+        return ClockTrust?.Read().LastTrusted is { } last && last > now ? last : now;
     }
 
     private ListUpdateReport Refuse(ListKind kind, long held, string problem)

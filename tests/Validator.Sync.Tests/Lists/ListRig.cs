@@ -23,12 +23,12 @@ internal sealed class ListRig : IDisposable
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
     /// <summary>An updater of these lists from <paramref name="backoffice"/>, trusting <paramref name="publicKeyPem"/>.</summary>
-    public ListUpdater Updater(Uri backoffice, string publicKeyPem, Action<SyncOptions>? configure = null)
+    public ListUpdater Updater(Uri backoffice, string publicKeyPem, Action<SyncOptions>? configure = null, TimeProvider? clock = null)
     {
         var options = DeviceRig.OptionsFor(backoffice, publicKeyPem, _directory);
         configure?.Invoke(options);
         var client = new UpstreamClient(options);
-        var updater = new ListUpdater(Lists, client, options, Clock);
+        var updater = new ListUpdater(Lists, client, options, clock ?? Clock);
         _owned.Add(client);
         _owned.Add(updater);
         return updater;

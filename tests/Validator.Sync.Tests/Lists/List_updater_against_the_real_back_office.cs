@@ -156,6 +156,37 @@ public sealed class List_updater_against_the_real_back_office
     }
 
     [Test]
+    public async Task A_device_clock_that_booted_in_the_past_cannot_make_an_expired_package_pass()
+    {
+        await _backoffice.AddDenyAsync(Deny(1));
+        await _device.Updater(_backoffice.Url, _backoffice.Running.PublicKeyPem).UpdateAsync();
+        await _backoffice.AddDenyAsync(Deny(2));
+        var before = _device.Lists.Live.Current;
+        // No RTC: the clock says 1970, but the device knew the right time eight days after the package was built.
+        var bootClock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(1970, 1, 1, 0, 0, 10, TimeSpan.Zero));
+        var updater = _device.Updater(_backoffice.Url, _backoffice.Running.PublicKeyPem, clock: bootClock);
+        updater.ClockTrust = new Core.Clock.ClockTrustMonitor(bootClock, new NotSynchronised(), new KnownTime(DateTimeOffset.UtcNow.AddDays(8)));
+
+        var report = Report(await updater.UpdateAsync(), ListKind.Deny);
+
+        Assert.That(report.Outcome, Is.EqualTo(ListUpdateOutcome.Refused));
+        Assert.That(report.Problem, Does.Contain("expired"));
+        Assert.That(_device.Lists.Live.Current, Is.SameAs(before));
+    }
+
+    private sealed class NotSynchronised : Core.Clock.IClockSyncSource
+    {
+        public bool IsSynchronized => false;
+    }
+
+    private sealed class KnownTime(DateTimeOffset time) : Core.Clock.ILastTrustedTime
+    {
+        public DateTimeOffset? Load() => time;
+
+        public void Save(DateTimeOffset saved) => throw new InvalidOperationException("the updater only reads the clock");
+    }
+
+    [Test]
     public async Task A_deny_change_that_would_block_many_entitled_students_is_refused_and_a_small_one_passes()
     {
         await _backoffice.PutEntitlementsAsync(Enumerable.Range(1, 100).Select(Pass).ToArray());
