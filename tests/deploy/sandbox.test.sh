@@ -59,7 +59,7 @@ printf '[Service]\nType=exec\nExecStart=\nExecStart=/opt/validator/validator dem
 systemctl daemon-reload; systemctl reset-failed validator.service
 systemctl start validator.service; sleep 15
 show demo
-journalctl -u validator -o cat --no-pager | grep -E 'taps:' | tail -n 1
+journalctl -u validator -o cat --no-pager | grep -E '^ *[0-9]+ taps' | tail -n 1
 printf '[Service]\nType=exec\nExecStart=\nExecStart=/opt/validator/validator inspect --json --count 1 --timeout 3\nRestart=no\nWatchdogSec=0\n' \
   >/etc/systemd/system/validator.service.d/test.conf
 systemctl daemon-reload; systemctl reset-failed validator.service
@@ -96,7 +96,7 @@ elif [ "$(val after-install ActiveState)" = active ]; then
 else
   fail "service after install: $(val after-install ActiveState) exit $st restarts $(val after-install NRestarts)"
 fi
-[ "$(val demo Result)" = success ] && grep -q "taps:" "$r" && pass ".NET runs inside the full sandbox (seccomp, ProtectSystem=strict, DevicePolicy, MemoryMax)" \
+[ "$(val demo Result)" = success ] && grep -qE '^ *[0-9]+ taps' "$r" && pass ".NET runs inside the full sandbox (seccomp, ProtectSystem=strict, DevicePolicy, MemoryMax)" \
   || fail "demo inside the sandbox: $(val demo Result) exit $(val demo ExecMainStatus)"
 grep -q '^pcscd=active' "$r" && pass "pcscd socket-activated by the validator inside the sandbox (AF_UNIX allowed)" || fail "pcscd not reached from the sandbox"
 [ "$(val inspect ExecMainStatus)" != 159 ] && ! grep -qi "SIGSYS\|Bad system call" "$r" && pass "no system call refused fatally (inspect exit $(val inspect ExecMainStatus))" || fail "inspect killed by the sandbox"
