@@ -123,7 +123,7 @@ public sealed class Uploader : IDisposable
 
         if (state.ConsecutiveFailures != 0 || state.LastProblem is not null || setAside > 0)
         {
-            Save(state with { ConsecutiveFailures = 0, NextAttemptAt = default, LastProblem = null });
+            Save(State with { ConsecutiveFailures = 0, NextAttemptAt = default, LastProblem = null });
         }
         return new UploadReport(UploadOutcome.Drained, acknowledged, setAside, _time.GetUtcNow());
     }

@@ -135,11 +135,18 @@ public sealed class UpstreamClient : IDisposable
             var problem = $"HTTP {status} {response.ReasonPhrase}";
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
                 return new UpstreamResult<T>(UpstreamOutcome.Unauthorized, HttpStatus: status, Problem: problem);
-            if (UpstreamPipeline.IsTransient(response.StatusCode))
-                return new UpstreamResult<T>(UpstreamOutcome.Unavailable, HttpStatus: status, Problem: problem, RetryAfter: retryAfter);
-            return new UpstreamResult<T>(UpstreamOutcome.Refused, HttpStatus: status, Problem: problem + ": " + await ReadProblem(response, cancellationToken).ConfigureAwait(false));
+            if (IsMalformed(response.StatusCode))
+                return new UpstreamResult<T>(UpstreamOutcome.Refused, HttpStatus: status, Problem: problem + ": " + await ReadProblem(response, cancellationToken).ConfigureAwait(false));
+            // 5xx, 429, and also 404/405 and the like: a wrong Sync:UpstreamUrl or a back office mid-deploy, never
+            // a reason to give up on the data itself.
+            if (!UpstreamPipeline.IsTransient(response.StatusCode)) problem += " (is Sync:UpstreamUrl right?)";
+            return new UpstreamResult<T>(UpstreamOutcome.Unavailable, HttpStatus: status, Problem: problem, RetryAfter: retryAfter);
         }
     }
+
+    /// <summary>The answers that say the request itself is wrong, so sending it again cannot help.</summary>
+    private static bool IsMalformed(HttpStatusCode status) =>
+        status is HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.UnsupportedMediaType or HttpStatusCode.UnprocessableEntity;
 
     private static async Task<string> ReadProblem(HttpResponseMessage response, CancellationToken cancellationToken)
     {

@@ -9,13 +9,13 @@ public enum UpstreamOutcome
     /// <summary>Answered 204: nothing new.</summary>
     NoContent,
 
-    /// <summary>Refused as malformed (a 4xx other than auth and throttling); sending it again would fail the same way.</summary>
+    /// <summary>Refused as malformed (400, 413, 415, 422); sending it again would fail the same way.</summary>
     Refused,
 
     /// <summary>Refused our credentials (401/403): a configuration problem, not the network.</summary>
     Unauthorized,
 
-    /// <summary>Not reached or not answering (network, timeouts, 5xx, 429, open circuit) after the retries.</summary>
+    /// <summary>Not reached or not answering (network, timeouts, 5xx, 429, other 4xx such as 404, open circuit) after the retries.</summary>
     Unavailable,
 }
 

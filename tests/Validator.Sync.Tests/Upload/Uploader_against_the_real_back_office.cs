@@ -174,9 +174,25 @@ public sealed class Uploader_against_the_real_back_office
         var aside = _device.Uploader.SetAsideBatches().Single();
         Assert.That(aside.Taps.Select(t => t.Id), Is.EqualTo(taps.Take(500).Select(t => t.Id)));
         Assert.That(aside.Reason, Does.Contain("400"));
+        Assert.That(_device.Uploader.State.BatchesSetAside, Is.EqualTo(1));
         var stored = await _backoffice.StoredTapsAsync(TestBackoffice.DeviceA);
         Assert.That(stored.Select(t => t.Id), Is.EqualTo(taps.Skip(500).Select(t => t.Id)));
         Assert.That(_device.Journal.UnsentCount, Is.Zero);
+    }
+
+    [Test]
+    public async Task A_404_from_a_wrong_address_sets_nothing_aside_and_backs_off()
+    {
+        _device.Dispose();
+        _device = DeviceRig.Create(new Uri(_backoffice.Url, "not-the-api/"), _backoffice.Running.PublicKeyPem);
+        _device.Append(5);
+
+        var report = await _device.Uploader.DrainAsync();
+
+        Assert.That(report.Outcome, Is.EqualTo(UploadOutcome.Failed));
+        Assert.That(report.Problem, Does.Contain("404").And.Contain("Sync:UpstreamUrl"));
+        Assert.That(_device.Uploader.SetAsideBatches(), Is.Empty);
+        Assert.That(_device.Journal.UnsentCount, Is.EqualTo(5));
     }
 
     [Test]
