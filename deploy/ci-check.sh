@@ -115,6 +115,9 @@ check "validator version prints $version" sh -c "/usr/bin/validator version | gr
 check "shipped validator.json parses (inspect asks for provisioning, no JSON error)" sh -c \
   'out="$0"; /usr/bin/validator inspect --timeout 1 >"$out" 2>&1; rc=$?; cat "$out"; ! grep -qi "not valid JSON" "$out" && { [ $rc -eq 0 ] || grep -q provision "$out"; }' "$log_dir/inspect.out"
 check "validator demo --fast --in-process as the service user" runuser -u validator -- /usr/bin/validator demo --fast --in-process --students 3
+# The packaged GPIO stack and the shipped Feedback settings, on a simulated GPIO (no pins here).
+check "validator leds (start-up pattern) on simulated GPIO with the shipped settings" sh -c \
+  'out="$0"; /usr/bin/validator leds --output startup --simulate "$out" && grep -q "^pin 17 1" "$out"' "$log_dir/leds-pins.txt"
 
 step "dpkg -r keeps configuration and data"
 echo "// technician's edit" >>/etc/validator/validator.json
