@@ -151,7 +151,7 @@ public sealed partial class Receipt_after_fsync_under_strace
     [GeneratedRegex("""<\.\.\. \w+ resumed>(?<rest>.*)$""")]
     private static partial Regex Resumed();
 
-    [GeneratedRegex("""openat\(AT_FDCWD, "(?<path>[^"]+)", [^)]*\) = (?<fd>\d+)""")]
+    [GeneratedRegex("""openat\(AT_FDCWD, "(?<path>[^"]+)", [^)]*\)\s+= (?<fd>\d+)""")]
     private static partial Regex Open();
 
     [GeneratedRegex("""\s(pwrite64|pwritev|write|writev)\((?<fd>\d+), """)]

@@ -14,7 +14,7 @@ internal sealed class ListPublisher(ListRepository lists, BackofficeOptions opti
         var current = lists.CurrentVersion(kind);
         // Also 0 == 0: a list never published is not sent as an empty version 0, which a device would refuse as no newer.
         if (since == current) return null;
-        var useDelta = kind != ListKind.Policy && since > 0 && since < current && lists.ChangesSince(kind, since) <= options.MaxDeltaChanges;
+        var useDelta = kind != ListKind.Policy && since > 0 && since < current && lists.ChangesSince(kind, since, current) <= options.MaxDeltaChanges;
         var package = useDelta ? Delta(kind, since, current) : Snapshot(kind, current);
         return ListSigning.Sign(package, key);
     }
@@ -43,7 +43,7 @@ internal sealed class ListPublisher(ListRepository lists, BackofficeOptions opti
     private ListPackage Delta(ListKind kind, long since, long version)
     {
         var now = time.GetUtcNow();
-        var (added, removed) = lists.FoldChanges(kind, since);
+        var (added, removed) = lists.FoldChanges(kind, since, version);
         var package = new ListPackage
         {
             List = kind,

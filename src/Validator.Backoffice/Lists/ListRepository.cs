@@ -110,18 +110,24 @@ internal sealed class ListRepository
         return doc is null ? FarePolicy.Default : JsonSerializer.Deserialize(doc["json"].AsString, SyncJsonContext.Default.FarePolicy)!;
     }
 
-    /// <summary>How many logged changes a delta since <paramref name="since"/> would fold.</summary>
-    public int ChangesSince(ListKind kind, long since) => ChangeLog(kind).Count(Query.GT("v", since));
+    /// <summary>How many logged changes a delta from <paramref name="since"/> to <paramref name="upTo"/> would fold.</summary>
+    public int ChangesSince(ListKind kind, long since, long upTo) => ChangeLog(kind).Count(Range(since, upTo));
 
-    /// <summary>The changes after <paramref name="since"/>, folded: per key the last change wins.</summary>
-    public (List<string> Added, List<string> Removed) FoldChanges(ListKind kind, long since)
+    /// <summary>
+    /// The changes after <paramref name="since"/> up to <paramref name="upTo"/>, folded: per key the last change wins.
+    /// Bounded above so a change committed while the package is built waits for the next one instead of slipping into
+    /// a package that names the older version.
+    /// </summary>
+    public (List<string> Added, List<string> Removed) FoldChanges(ListKind kind, long since, long upTo)
     {
         var last = new Dictionary<string, BsonDocument>(StringComparer.Ordinal);
-        foreach (var change in ChangeLog(kind).Find(Query.GT("v", since)).OrderBy(c => c["_id"].AsInt64)) last[change["k"].AsString] = change;
+        foreach (var change in ChangeLog(kind).Find(Range(since, upTo)).OrderBy(c => c["_id"].AsInt64)) last[change["k"].AsString] = change;
         var added = last.Values.Where(c => c["add"].IsString).Select(c => c["add"].AsString).ToList();
         var removed = last.Values.Where(c => c["remove"].IsString).Select(c => c["remove"].AsString).ToList();
         return (added, removed);
     }
+
+    private static BsonExpression Range(long since, long upTo) => Query.And(Query.GT("v", since), Query.LTE("v", upTo));
 
     private ILiteCollection<BsonDocument> ChangeLog(ListKind kind) => _database.Db.GetCollection(ChangeLogName(kind), BsonAutoId.Int64);
 
