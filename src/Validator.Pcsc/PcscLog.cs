@@ -14,6 +14,9 @@ internal static partial class PcscLog
     [LoggerMessage(EventId = 102, Level = LogLevel.Error, Message = "PC/SC monitor failed; restarting its context")]
     public static partial void MonitorFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 107, Level = LogLevel.Error, Message = "libpcsclite.so.1 is missing: install libpcsclite1 and pcscd (apt-get install pcscd)")]
+    public static partial void LibraryMissing(ILogger logger);
+
     [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "Reader attached: {Reader}")]
     public static partial void ReaderAttached(ILogger logger, string reader);
 

@@ -33,11 +33,19 @@ internal sealed class PcscWorker : IDisposable
         result = SCardError.SCARD_E_TIMEOUT;
         if (_stuck) return false;
         var item = new WorkItem(work);
-        _queue.Add(item);
+        try
+        {
+            if (!_queue.TryAdd(item)) return false;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
+        {
+            // The worker was retired (stuck or disposed) by another thread meanwhile.
+            return false;
+        }
         if (!item.Done.Wait(timeout))
         {
             _stuck = true;
-            _queue.CompleteAdding();
+            CompleteAdding();
             item.Abandon();
             return false;
         }
@@ -54,9 +62,25 @@ internal sealed class PcscWorker : IDisposable
                 item.Execute(EnsureContext);
             }
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
+        {
+            // Retired while blocked in a native call: nothing is waiting for this thread any more.
+        }
         finally
         {
             if (_context != 0) _api.ReleaseContext(_context);
+        }
+    }
+
+    private void CompleteAdding()
+    {
+        try
+        {
+            _queue.CompleteAdding();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already retired.
         }
     }
 
@@ -81,10 +105,19 @@ internal sealed class PcscWorker : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// Retires the worker. A stuck worker's thread is still inside a native call: its queue is left to the garbage
+    /// collector rather than disposed under it, and nothing waits for it.
+    /// </summary>
     public void Dispose()
     {
-        if (!_queue.IsAddingCompleted) _queue.CompleteAdding();
-        if (!_stuck) _thread.Join();
+        CompleteAdding();
+        if (_stuck) return;
+        if (!_thread.Join(TimeSpan.FromSeconds(5)))
+        {
+            _stuck = true; // a call raced the shutdown on a silent card; let it end on its own
+            return;
+        }
         _queue.Dispose();
     }
 

@@ -80,6 +80,7 @@ public sealed class ReaderMonitor : IDisposable
         if (_thread is null) return;
         _stopping = true;
         _stopSignal.Set();
+        if (Thread.CurrentThread == _thread) return; // called from an event handler: the loop ends after it returns
         // SCardCancel is the one call pcsc-lite allows from another thread; repeat it in case the thread
         // was between two waits when the first one landed.
         while (!_thread.Join(TimeSpan.FromMilliseconds(50)))
@@ -131,8 +132,15 @@ public sealed class ReaderMonitor : IDisposable
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 // The monitor must never die: a bug here would leave the bus without a reader until a restart.
-                PcscLog.MonitorFailed(_logger, ex);
-                DropContext("monitor error");
+                // Logged like any outage (once, then every OutageLogInterval) so a lasting fault cannot fill the disk.
+                if (outageSince is null || Stopwatch.GetElapsedTime(lastOutageLog) >= _options.OutageLogInterval)
+                {
+                    if (ex is DllNotFoundException) PcscLog.LibraryMissing(_logger);
+                    else PcscLog.MonitorFailed(_logger, ex);
+                    lastOutageLog = Stopwatch.GetTimestamp();
+                }
+                outageSince ??= Stopwatch.GetTimestamp();
+                DropContext(ex is DllNotFoundException ? "libpcsclite.so.1 not found" : "monitor error");
                 _stopSignal.Wait(backoff);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.MaxBackoff.Ticks));
             }
@@ -168,13 +176,16 @@ public sealed class ReaderMonitor : IDisposable
             states[i + 1] = new ReaderStateEntry(readers[i], _known.GetValueOrDefault(readers[i]));
         }
 
-        var rv = _api.GetStatusChange(_context, null, states);
+        var rv = _api.GetStatusChange(_context, _options.ReaderListRefresh, states);
         if (_stopping) return null;
         switch (rv)
         {
             case SCardError.SCARD_S_SUCCESS:
                 break;
             case SCardError.SCARD_E_TIMEOUT:
+                // pcsc-lite 1.9.9 signals a new reader only if it arrives during a wait (LudovicRousseau/PCSC#190),
+                // so a reader plugged between the list and the wait shows up at the next refresh instead.
+                return RefreshReaders();
             case SCardError.SCARD_E_CANCELLED:
                 return null;
             case SCardError.SCARD_E_UNKNOWN_READER:
@@ -182,11 +193,7 @@ public sealed class ReaderMonitor : IDisposable
                 // A reader went away between the list and the wait.
                 return RefreshReaders();
             default:
-                if (SCardErrors.MeansServiceLost(rv))
-                {
-                    DropContext(SCardErrors.Name(rv));
-                    return $"SCardGetStatusChange: {SCardErrors.Name(rv)}";
-                }
+                if (SCardErrors.MeansServiceLost(rv)) DropContext(SCardErrors.Name(rv));
                 return $"SCardGetStatusChange: {SCardErrors.Name(rv)}";
         }
 
@@ -194,19 +201,30 @@ public sealed class ReaderMonitor : IDisposable
         var readersChanged = (pnp.EventState & (uint)ReaderState.Changed) != 0 && pnp.EventState != _pnpState;
         _pnpState = pnp.EventState & ~(uint)ReaderState.Changed;
 
+        var changes = 0;
         for (var i = 1; i < states.Length; i++)
         {
             var state = states[i];
-            if ((state.EventFlags & (ReaderState.Unknown | ReaderState.Unavailable)) != 0)
+            if ((state.EventFlags & ReaderState.Unknown) != 0)
             {
                 readersChanged = true;
                 continue;
             }
+            // Unavailable (a reader whose firmware hangs) is a state like any other: remembered, so the next wait
+            // blocks until it changes again instead of returning at once in a tight loop.
             if ((state.EventFlags & ReaderState.Changed) == 0) continue;
             Apply(state);
+            changes++;
         }
 
-        return readersChanged ? RefreshReaders() : null;
+        if (readersChanged) return RefreshReaders();
+        if (changes == 0)
+        {
+            // A wait that returned with nothing new must not be repeated at once: a safety net against a spin on
+            // states this loop does not know.
+            _stopSignal.Wait(_options.InitialBackoff);
+        }
+        return null;
     }
 
     /// <summary>Turns one reader's old and new state into card events.</summary>

@@ -129,9 +129,14 @@ public sealed class Cards_read_through_pcscd
             Assert.That(id.Aid, Is.EqualTo(expect.GetProperty("aid").GetString()));
             Assert.That(id.Last4, Is.EqualTo(expect.GetProperty("pan_last4").GetString()));
             Assert.That(id.Expiry, Is.EqualTo(expect.GetProperty("expiry").GetString()));
-            if (expect.TryGetProperty("pan_seq", out var psn) && id.Psn is not null)
+            // A minimal read stops before the PSN on some cards; where it was read it must be the recorded one.
+            if (expect.TryGetProperty("pan_seq", out var psn))
             {
-                Assert.That(id.Psn, Is.EqualTo(byte.Parse(psn.GetString()!, System.Globalization.CultureInfo.InvariantCulture)));
+                Assert.That(id.Psn, Is.Null.Or.EqualTo(byte.Parse(psn.GetString()!, System.Globalization.CultureInfo.InvariantCulture)));
+            }
+            else
+            {
+                Assert.That(id.Psn, Is.Null);
             }
             Assert.That(tap.Read.ApduCount, Is.EqualTo(apdus));
         });

@@ -156,4 +156,27 @@ public sealed class CardChannel_through_pcscd
         Assert.That(fault, Is.EqualTo(CardFault.CardRemoved).Or.EqualTo(CardFault.TransmissionFailed));
         Assert.That(detail, Does.Contain("SCARD_"));
     }
+
+    [Test]
+    public void Retiring_a_stuck_worker_before_the_silent_card_leaves_does_not_bring_the_process_down()
+    {
+        var model = new TestCards.Scripted(TestCards.MifareAtr, _ => CardReply.Silence);
+        var (card, connected, channel) = Tap(model);
+        Assert.That(channel.Transmit(Hex.Parse("00A4040000")).Fault, Is.EqualTo(CardFault.Timeout));
+
+        // Retire the stuck worker while its thread is still blocked in SCardTransmit, then let the call return.
+        _connector.Dispose();
+        _connector = new PcscCardConnector(new PcscCardOptions { ApduTimeout = TimeSpan.FromMilliseconds(500) });
+        card.Remove();
+        _rig.Expect("removed");
+        connected.Dispose();
+        card.Dispose();
+
+        var (next, nextConnected, nextChannel) = Tap(new TestCards.Echo(TestCards.MifareAtr));
+        using (next)
+        using (nextConnected)
+        {
+            Assert.That(nextChannel.Transmit(Hex.Parse("00CA000000")).Response!.StatusWord, Is.EqualTo(0x9000));
+        }
+    }
 }

@@ -15,9 +15,7 @@ public sealed class Independent_PCSC_client
         PcscStack.RequireEmptyReader();
         if (!File.Exists("/usr/bin/scriptor") || !File.Exists("/usr/bin/pcsc_scan"))
         {
-            const string message = "needs pcsc-tools (scriptor, pcsc_scan): sudo apt-get install pcsc-tools";
-            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase)) Assert.Fail(message);
-            Assert.Ignore(message);
+            PcscStack.Unavailable("needs pcsc-tools (scriptor, pcsc_scan): sudo apt-get install pcsc-tools");
         }
     }
 

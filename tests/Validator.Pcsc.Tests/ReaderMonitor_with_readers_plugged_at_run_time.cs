@@ -134,4 +134,21 @@ public sealed class ReaderMonitor_with_readers_plugged_at_run_time
         Assert.That(() => _monitor.Stop(), Throws.Nothing);
         Assert.That(_monitor.ServiceAvailable, Is.True, "stopping is not an outage");
     }
+
+    [Test]
+    public void A_hung_reader_reports_its_card_removed_and_the_monitor_waits_instead_of_spinning()
+    {
+        _service.Plug("reader A");
+        _monitor.Start();
+        Expect("attached reader A");
+        _service.Tap("reader A", Atr);
+        Expect("inserted reader A 3B80800101");
+
+        _service.Hang("reader A");
+        Expect("removed reader A");
+        var callsAfterHang = _service.StatusCalls;
+        _service.Plug("reader B");
+        Expect("attached reader B");
+        Assert.That(_service.StatusCalls - callsAfterHang, Is.LessThanOrEqualTo(4), "the unavailable state is remembered, so the next wait blocks");
+    }
 }

@@ -12,6 +12,7 @@ internal sealed class ScriptedPcscService : IPcscApi
 {
     private readonly object _gate = new();
     private readonly Dictionary<string, (bool Present, byte[] Atr, int Counter)> _readers = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _unavailable = new(StringComparer.Ordinal);
     private readonly HashSet<nint> _contexts = [];
     private readonly HashSet<nint> _cancelled = [];
     private nint _nextContext = 1;
@@ -63,6 +64,16 @@ internal sealed class ScriptedPcscService : IPcscApi
         {
             var old = _readers[reader];
             _readers[reader] = (present, atr, old.Counter + 1);
+            Monitor.PulseAll(_gate);
+        }
+    }
+
+    /// <summary>The reader stops answering (a hung firmware): pcsc-lite reports SCARD_STATE_UNAVAILABLE for it.</summary>
+    public void Hang(string reader)
+    {
+        lock (_gate)
+        {
+            _unavailable.Add(reader);
             Monitor.PulseAll(_gate);
         }
     }
@@ -159,6 +170,7 @@ internal sealed class ScriptedPcscService : IPcscApi
         atr = [];
         if (name == PcscConstants.PnpNotification) return (uint)(_readers.Count << 16);
         if (!_readers.TryGetValue(name, out var reader)) return (uint)ReaderState.Unknown;
+        if (_unavailable.Contains(name)) return (uint)(reader.Counter << 16) | (uint)ReaderState.Unavailable;
         atr = reader.Atr;
         return (uint)(reader.Counter << 16) | (uint)(reader.Present ? ReaderState.Present : ReaderState.Empty);
     }

@@ -66,8 +66,9 @@ public sealed class IsoCardChannel : ICardChannel
 
             if (response.Sw1 == 0x6C)
             {
-                // Wrong Le: the card tells the exact length; resend the same command with that Le.
-                current = WithLe(command, response.Sw2);
+                // Wrong Le: the card tells the exact length. After a 61xx it is the GET RESPONSE that needs it;
+                // otherwise resend the command itself.
+                current = current[1] == 0xC0 && collected is not null ? [current[0], 0xC0, 0x00, 0x00, response.Sw2] : WithLe(command, response.Sw2);
                 continue;
             }
 

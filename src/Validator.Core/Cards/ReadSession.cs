@@ -9,6 +9,11 @@ namespace Validator.Core.Cards;
 /// </summary>
 internal sealed class ReadSession : IDisposable
 {
+    /// <summary>Far above any real card's read (at most a dozen) and far below a hang.</summary>
+    internal const int MaxApdusPerRead = 64;
+
+    private int _sent;
+
     private readonly List<byte[]> _received = [];
 
     public ReadSession(ICardChannel channel, CardReaderOptions options, CardTokenizer tokenizer, TerminalData terminal)
@@ -30,6 +35,13 @@ internal sealed class ReadSession : IDisposable
     /// <summary>Sends a command; false with a stop when the card gave no answer at all.</summary>
     public bool TryTransmit(ReadOnlySpan<byte> command, string step, out ApduResponse response, out ReadStop stop)
     {
+        // A card (or a phone emulating one) that keeps a read going forever must not hold up the students behind it.
+        if (++_sent > MaxApdusPerRead)
+        {
+            response = new ApduResponse([], 0, 0);
+            stop = ReadStop.Malformed($"{step}: more than {MaxApdusPerRead} APDUs in one read");
+            return false;
+        }
         var result = Channel.Transmit(command);
         if (!result.TryGetResponse(out response))
         {

@@ -35,7 +35,7 @@ public sealed class PcscdProcess : IDisposable
     {
         _port = port;
         _withVirtualReader = withVirtualReader;
-        _configDirectory = Path.Combine(Path.GetTempPath(), $"validator-pcscd-{Environment.ProcessId}-{port}");
+        _configDirectory = Path.Combine(Path.GetTempPath(), $"validator-pcscd-{Environment.ProcessId}-{port}-{Guid.NewGuid():N}");
     }
 
     /// <summary>The vpcd port of slot 0.</summary>

@@ -141,6 +141,11 @@ public sealed class VpcdCard : IDisposable
         {
             // Removed by the test or pcscd stopped: either way the card is out of the reader.
         }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A card model that throws behaves like a card that breaks: it leaves the reader, the host lives on.
+            System.Diagnostics.Trace.TraceWarning($"virtual card model failed: {ex.GetType().Name}: {ex.Message}");
+        }
         finally
         {
             lock (_gate)

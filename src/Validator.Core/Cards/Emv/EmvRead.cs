@@ -130,10 +130,10 @@ internal static class EmvRead
         if (IsComplete(session.Options, data)) return null;
         foreach (var entry in afl)
         {
-            for (var record = entry.FirstRecord; record <= entry.LastRecord; record++)
+            for (int record = entry.FirstRecord; record <= entry.LastRecord; record++) // int: a byte counter wraps at LastRecord 0xFF and never ends
             {
                 var step = $"READ RECORD {aid} SFI {entry.Sfi} record {record}";
-                if (!session.TryTransmit(EmvCommands.ReadRecord(entry.Sfi, record), step, out var answer, out var stop)) return Attempt.Stopped(stop);
+                if (!session.TryTransmit(EmvCommands.ReadRecord(entry.Sfi, (byte)record), step, out var answer, out var stop)) return Attempt.Stopped(stop);
                 if (!answer.IsSuccess) return Attempt.Malformed($"{step}: SW {ReadSession.Sw(answer)}");
                 var error = TlvTree.ReadTemplate(answer.Data, out var template);
                 if (error != TlvError.None || template.Tag != 0x70) return Attempt.Malformed($"{step}: {Describe(error, template.Tag, 0x70)}");
