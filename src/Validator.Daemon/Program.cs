@@ -10,6 +10,7 @@ internal static class Program
         validator <command> [options]
 
         Commands:
+          run        the service (systemd starts this)
           demo       a school morning on virtual cards, on embedded defaults (no reader needed)
           inspect    read cards on the machine's readers and print what the validator sees
           leds       light each LED and sound the buzzer, for a technician's check
@@ -46,6 +47,7 @@ internal static class Program
                     "inspect" => InspectCommand.Usage,
                     "demo" => DemoCommand.Usage,
                     "leds" => LedsCommand.Usage,
+                    "run" => RunCommand.Usage,
                     _ => Usage,
                 });
                 return 0;
@@ -55,6 +57,7 @@ internal static class Program
                 "inspect" => InspectCommand.Run(args, Console.Out, Console.Error, logging, stop.Token),
                 "demo" => DemoCommand.Run(args, Console.Out, Console.Error, stop.Token),
                 "leds" => LedsCommand.Run(args, Console.Out, Console.Error, logging, stop.Token),
+                "run" => RunCommand.Run(args, Console.Error, stop.Token),
                 "version" => PrintVersion(),
                 "help" => PrintUsage(),
                 _ => throw new UsageException($"unknown command '{args.Verb}'"),

@@ -1,0 +1,166 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Validator.Core.Cards;
+using Validator.Core.Feedback;
+using Validator.Core.Taps;
+using Validator.Pcsc;
+
+namespace Validator.Daemon.Service;
+
+/// <summary>
+/// The tap loop of the running validator: card-present events from the reader monitor go to one tap thread, which
+/// connects, runs the tap path (read, decide, journal, feedback) and waits for the next card. Start returns once the
+/// monitor has reached pcscd (or after a short grace), so systemd's READY means "taps are being served".
+/// </summary>
+internal sealed partial class TapService : IHostedService, IDisposable
+{
+    private static readonly TimeSpan ReadyGrace = TimeSpan.FromSeconds(2);
+    private readonly ReaderMonitor _monitor;
+    private readonly PcscCardConnector _connector;
+    private readonly TapProcessor _processor;
+    private readonly IFeedbackSink _feedback;
+    private readonly ILogger<TapService> _logger;
+    private readonly BlockingCollection<CardEventArgs> _arrivals = new();
+    private readonly ManualResetEventSlim _serviceUp = new(false);
+    private Thread? _thread;
+    private long _heartbeat = Stopwatch.GetTimestamp();
+
+    public TapService(ReaderMonitor monitor, PcscCardConnector connector, TapProcessor processor, IFeedbackSink feedback, ILogger<TapService> logger)
+    {
+        _monitor = monitor;
+        _connector = connector;
+        _processor = processor;
+        _feedback = feedback;
+        _logger = logger;
+        _monitor.CardInserted += (_, e) => _arrivals.Add(e);
+        _monitor.ServiceStateChanged += (_, e) =>
+        {
+            if (e.Available) _serviceUp.Set();
+            else _serviceUp.Reset();
+            _feedback.SetStatus(e.Available && _monitor.Readers.Count > 0 ? DeviceStatus.Ready : DeviceStatus.OutOfService);
+        };
+        _monitor.ReaderAttached += (_, _) => _feedback.SetStatus(DeviceStatus.Ready);
+        _monitor.ReaderDetached += (_, _) =>
+        {
+            if (_monitor.Readers.Count == 0) _feedback.SetStatus(DeviceStatus.OutOfService);
+        };
+    }
+
+    /// <summary>Taps served since start.</summary>
+    public long Taps => Interlocked.Read(ref _taps);
+
+    private long _taps;
+
+    /// <summary>True while the tap thread is alive and went round its loop recently; the watchdog asks this.</summary>
+    public bool IsHealthy(TimeSpan within) =>
+        _thread is { IsAlive: true } && Stopwatch.GetElapsedTime(Interlocked.Read(ref _heartbeat)) < within;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _feedback.SetStatus(DeviceStatus.Starting);
+        _thread = new Thread(Loop) { IsBackground = true, Name = "tap-loop" };
+        _thread.Start();
+        _monitor.Start();
+        if (!_serviceUp.Wait(ReadyGrace, cancellationToken)) LogNoPcscd(_logger, ReadyGrace.TotalSeconds);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Finish the tap in progress, then stop: no half-shown answer, no tap lost.
+        _arrivals.CompleteAdding();
+        _thread?.Join(TimeSpan.FromSeconds(5));
+        _monitor.Stop();
+        return Task.CompletedTask;
+    }
+
+    private void Loop()
+    {
+        foreach (var arrival in Arrivals())
+        {
+            if (arrival is null) continue;
+            try
+            {
+                Serve(arrival);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // A tap must never take the loop down; the next student still needs an answer.
+                LogTapFailed(_logger, ex);
+                _feedback.Show(TapSignal.TapAgain);
+            }
+        }
+    }
+
+    /// <summary>Arrivals, with a null every second while idle so the watchdog heartbeat keeps beating.</summary>
+    private IEnumerable<CardEventArgs?> Arrivals()
+    {
+        while (!_arrivals.IsCompleted)
+        {
+            Interlocked.Exchange(ref _heartbeat, Stopwatch.GetTimestamp());
+            CardEventArgs? next;
+            try
+            {
+                if (!_arrivals.TryTake(out next, TimeSpan.FromSeconds(1))) next = null;
+            }
+            catch (InvalidOperationException)
+            {
+                yield break;
+            }
+            yield return next;
+        }
+    }
+
+    private void Serve(CardEventArgs arrival)
+    {
+        var connectStart = Stopwatch.GetTimestamp();
+        TapResult result;
+        if (arrival.IsMute)
+        {
+            result = _processor.ProcessFailure(CardReadFailures.FromConnectFault(CardFault.MalformedResponse, "card is mute (no ATR)"));
+        }
+        else if (!_connector.TryConnect(arrival.ReaderName, arrival.Atr, out var card, out var fault, out var detail))
+        {
+            result = _processor.ProcessFailure(CardReadFailures.FromConnectFault(fault, detail), Stopwatch.GetElapsedTime(arrival.Timestamp));
+        }
+        else
+        {
+            using (card)
+            {
+                result = _processor.Process(new IsoCardChannel(card!), Stopwatch.GetElapsedTime(arrival.Timestamp));
+            }
+        }
+        Interlocked.Increment(ref _taps);
+        var total = Stopwatch.GetElapsedTime(arrival.Timestamp);
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            var served = Math.Round(Stopwatch.GetElapsedTime(connectStart).TotalMilliseconds, 2);
+            var sequence = result.Record?.Sequence ?? -1;
+            var brand = result.Read.Identity?.Brand ?? "-";
+            var last4 = result.Read.Identity?.Last4 ?? "-";
+            var ms = Math.Round(total.TotalMilliseconds, 2);
+            LogTap(_logger, sequence, result.Decision.Reason, brand, last4, result.Read.ApduCount, ms, served);
+        }
+        if (result.JournalError is not null) LogNotStored(_logger, result.JournalError);
+    }
+
+    public void Dispose()
+    {
+        _arrivals.Dispose();
+        _serviceUp.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tap {Sequence}: {Reason} ({Brand} …{Last4}, {Apdus} APDUs, {Ms} ms from card present, {ServeMs} ms served)")]
+    private static partial void LogTap(ILogger logger, long sequence, string reason, string brand, string last4, int apdus, double ms, double serveMs);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Tap not stored: {Error}; the device shows out of service until storage works")]
+    private static partial void LogNotStored(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A tap failed unexpectedly; the student was asked to tap again")]
+    private static partial void LogTapFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "pcscd not reachable after {Seconds} s; serving as soon as it is (is pcscd installed and running?)")]
+    private static partial void LogNoPcscd(ILogger logger, double seconds);
+}

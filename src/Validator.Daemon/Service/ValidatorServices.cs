@@ -1,0 +1,140 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Validator.Core.Cards;
+using Validator.Core.Clock;
+using Validator.Core.Fares;
+using Validator.Core.Feedback;
+using Validator.Core.Taps;
+using Validator.Daemon.Cli;
+using Validator.Gpio;
+using Validator.Gpio.Options;
+using Validator.Pcsc;
+using Validator.Storage.Journal;
+using Validator.Storage.Lists;
+using Validator.Sync;
+
+namespace Validator.Daemon.Service;
+
+/// <summary>The composition of the running validator: every part, built once, from the configuration.</summary>
+internal static partial class ValidatorServices
+{
+    /// <summary>Registers the tap path, its storage, feedback, PC/SC and (when configured) the upstream jobs.</summary>
+    /// <exception cref="ConfigurationException">The configuration cannot be used; the message says what to fix.</exception>
+    public static IServiceCollection AddValidator(this IServiceCollection services, IConfiguration configuration)
+    {
+        var device = new DeviceOptions();
+        configuration.GetSection(DeviceOptions.Section).Bind(device);
+        var problems = device.Problems().ToList();
+        var key = TokenKeySource.Load(configuration);
+        if (key is null) problems.Add("no card-token key: set Cards:TokenKeyFile (run 'validator provision') or Cards:TokenKey");
+        if (problems.Count > 0) throw new ConfigurationException(string.Join("; ", problems));
+
+        var feedbackOptions = new FeedbackOptions();
+        configuration.GetSection(FeedbackOptions.SectionName).Bind(feedbackOptions);
+        var data = device.DataDirectory;
+        try
+        {
+            Directory.CreateDirectory(data);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException($"Device:DataDirectory '{data}' cannot be created ({ex.Message}); systemd's StateDirectory=validator makes /var/lib/validator", ex);
+        }
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(device);
+        services.AddSingleton(sp => TapJournal.Open(
+            new TapJournalOptions { Directory = Path.Combine(data, "journal") }, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TapJournal>>()));
+        services.AddSingleton(sp => OpenLists(Path.Combine(data, "lists.db"), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TapService>>()));
+        services.AddSingleton(sp => new ClockTrustMonitor(sp.GetRequiredService<TimeProvider>(), new TimesyncdSyncSource(), new LastTrustedTimeFile(Path.Combine(data, "last-trusted-time"))));
+        services.AddSingleton(sp => SeededRepeatTaps(sp.GetRequiredService<TapJournal>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new FareService(sp.GetRequiredService<StoredLists>().Live, sp.GetRequiredService<ClockTrustMonitor>(), sp.GetRequiredService<RepeatTapTracker>()));
+        services.AddSingleton(sp => new CardReader(new CardReaderOptions { TokenKey = key! }, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => OpenFeedback(feedbackOptions, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => new ReaderMonitor(sp.GetRequiredService<ILogger<ReaderMonitor>>()));
+        services.AddSingleton(_ => new PcscCardConnector(new PcscCardOptions { ApduTimeout = TimeSpan.FromMilliseconds(device.ApduTimeoutMs) }));
+        services.AddSingleton(sp => new TapProcessor(
+            sp.GetRequiredService<CardReader>(), sp.GetRequiredService<FareService>(), sp.GetRequiredService<TapJournal>(), sp.GetRequiredService<IFeedbackSink>(),
+            device.Id, new TapLocation(device.Line, device.Stop), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<TapService>();
+        services.AddHostedService(sp => sp.GetRequiredService<TapService>());
+        services.AddHostedService<WatchdogService>();
+
+        var sync = new SyncOptions();
+        configuration.GetSection(SyncOptions.Section).Bind(sync);
+        if (!string.IsNullOrWhiteSpace(sync.UpstreamUrl))
+        {
+            if (string.IsNullOrWhiteSpace(sync.DeviceId)) sync.DeviceId = device.Id;
+            if (string.IsNullOrWhiteSpace(sync.StateDirectory)) sync.StateDirectory = Path.Combine(data, "sync");
+            try
+            {
+                services.AddValidatorSync(sync);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new ConfigurationException(ex.Message, ex);
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new ConfigurationException(ex.Message, ex);
+            }
+        }
+        return services;
+    }
+
+    /// <summary>Opens the lists; a damaged file is set aside and the lists start empty until the next download.</summary>
+    private static StoredLists OpenLists(string path, TimeProvider time, ILogger logger)
+    {
+        try
+        {
+            return StoredLists.Open(path, time);
+        }
+        catch (ListStoreCorruptException ex) when (File.Exists(path))
+        {
+            var aside = ListStoreFile.SetAside(path, time);
+            LogListsSetAside(logger, aside, ex.Message);
+            return StoredLists.Open(path, time);
+        }
+    }
+
+    /// <summary>Accepted taps of the last hour from the journal, so a restart never makes a repeat tap chargeable.</summary>
+    private static RepeatTapTracker SeededRepeatTaps(TapJournal journal, TimeProvider time)
+    {
+        var tracker = new RepeatTapTracker();
+        var since = time.GetUtcNow().AddHours(-1);
+        var recent = new List<(CardToken, RecentTap)>();
+        var after = Math.Max(0, journal.LastSequence - 2000);
+        while (true)
+        {
+            var batch = journal.ReadAfter(after, 500);
+            if (batch.Count == 0) break;
+            foreach (var tap in batch)
+            {
+                if (tap.Decision == nameof(FareOutcome.Accepted) && tap.Time >= since) recent.Add((tap.CardToken, new RecentTap(tap.Time, tap.Product)));
+            }
+            after = batch[^1].Sequence;
+        }
+        tracker.Seed(recent);
+        return tracker;
+    }
+
+    private static IFeedbackSink OpenFeedback(FeedbackOptions options, ILoggerFactory loggers)
+    {
+        if (GpioFeedback.TryOpen(options, out var feedback, out var error, loggers: loggers))
+        {
+            _ = feedback.PlayStartup();
+            return feedback;
+        }
+        // Taps still get decided and journaled; the missing lights are the technician's to fix (validator selftest).
+        LogNoGpio(loggers.CreateLogger<TapService>(), error.Message);
+        return new NoFeedback(loggers.CreateLogger<NoFeedback>());
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "List store damaged, set aside as {Aside} ({Problem}); lists start empty until the next download")]
+    private static partial void LogListsSetAside(ILogger logger, string aside, string problem);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "LEDs and buzzer unavailable: {Problem}; taps are still decided and stored")]
+    private static partial void LogNoGpio(ILogger logger, string problem);
+}
