@@ -14,6 +14,9 @@ internal static class Program
           demo       a school morning on virtual cards, on embedded defaults (no reader needed)
           inspect    read cards on the machine's readers and print what the validator sees
           leds       light each LED and sound the buzzer, for a technician's check
+          provision  give this device its id, back office and secrets (writes the configuration)
+          status     what this validator holds: lists, unsent taps, last upload, reader, recent taps
+          selftest   check LEDs, buzzer, reader, storage, clock, back office and lists; exit 1 on a fault
           version    print the version
 
         'validator <command> --help' shows a command's options.
@@ -47,6 +50,9 @@ internal static class Program
                     "inspect" => InspectCommand.Usage,
                     "demo" => DemoCommand.Usage,
                     "leds" => LedsCommand.Usage,
+                    "provision" => ProvisionCommand.Usage,
+                    "status" => StatusCommand.Usage,
+                    "selftest" => SelftestCommand.Usage,
                     "run" => RunCommand.Usage,
                     _ => Usage,
                 });
@@ -57,6 +63,9 @@ internal static class Program
                 "inspect" => InspectCommand.Run(args, Console.Out, Console.Error, logging, stop.Token),
                 "demo" => DemoCommand.Run(args, Console.Out, Console.Error, stop.Token),
                 "leds" => LedsCommand.Run(args, Console.Out, Console.Error, logging, stop.Token),
+                "provision" => ProvisionCommand.Run(args, Console.Out, Console.Error),
+                "status" => StatusCommand.Run(args, Console.Out, Console.Error),
+                "selftest" => SelftestCommand.Run(args, Console.Out, Console.Error, logging),
                 "run" => RunCommand.Run(args, Console.Error, stop.Token),
                 "version" => PrintVersion(),
                 "help" => PrintUsage(),
