@@ -3,6 +3,7 @@ using Validator.Core.Cards;
 using Validator.Core.Lists;
 using Validator.Core.Taps;
 using Validator.Storage.Journal;
+using Validator.Storage.Lists;
 
 namespace Validator.Daemon.Tests;
 
@@ -80,6 +81,33 @@ public sealed class Status_command
         Assert.That(output, Does.Contain("3 tap(s) (last sequence 3, acknowledged through 0)"));
         held.Append(Tap(4));
         Assert.That(held.LastSequence, Is.EqualTo(4), "the service's journal was not disturbed");
+    }
+
+    [Test]
+    public void List_versions_and_ages_are_shown_against_the_policy_also_while_the_store_is_open()
+    {
+        var listsPath = Path.Combine(_device.DataDirectory, "lists.db");
+        using var lists = StoredLists.Open(listsPath, new At(DateTimeOffset.UtcNow.AddDays(-10)));
+        lists.ApplyDenySnapshot(5, []);
+        lists.ApplyPolicy(2, FarePolicy.Default);
+
+        var (exit, output) = _device.Run("status", "--json");
+
+        Assert.That(exit, Is.Zero, output);
+        using var report = JsonDocument.Parse(output);
+        var status = report.RootElement.GetProperty("lists");
+        Assert.That(status.GetProperty("deny").GetProperty("version").GetInt64(), Is.EqualTo(5));
+        Assert.That(status.GetProperty("deny").GetProperty("ageHours").GetDouble(), Is.EqualTo(240).Within(1));
+        Assert.That(status.GetProperty("deny").GetProperty("maxAgeHours").GetDouble(), Is.EqualTo(FarePolicy.Default.DenyListMaxAge.TotalHours));
+        Assert.That(status.GetProperty("deny").GetProperty("stale").GetBoolean(), Is.True, "10 days against a 7-day limit");
+        Assert.That(status.GetProperty("entitlements").GetProperty("version").GetInt64(), Is.Zero);
+        Assert.That(status.GetProperty("policy").GetProperty("version").GetInt64(), Is.EqualTo(2));
+        Assert.That(report.RootElement.GetProperty("degraded").EnumerateArray().Select(d => d.GetString()), Has.Some.StartsWith("deny list older than the policy allows"));
+    }
+
+    private sealed class At(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
     }
 
     private static TapRecord Tap(int n) => new()
