@@ -20,7 +20,7 @@ internal static class Prepare
         var temp = path + ".tmp";
         using (var lists = StoredLists.Open(temp, new FixedTime(BenchData.ListsUpdated)))
         {
-            lists.ApplyDenySnapshot(1, BenchData.DenyEntries(deny, random));
+            lists.ApplyDenySnapshot(1, BenchData.DenyEntries(deny, random), deny);
             lists.ApplyEntitlementSnapshot(1, BenchData.Entitlements(entitlements, random));
             lists.ApplyPolicy(1, BenchData.Policy());
         }

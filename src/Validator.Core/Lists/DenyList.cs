@@ -3,65 +3,113 @@ using Validator.Core.Cards;
 namespace Validator.Core.Lists;
 
 /// <summary>
-/// The deny list in memory: an immutable array of packed entries sorted by token, searched by bisection.
+/// The deny list in memory: an immutable block of packed entries sorted by token, searched by bisection.
 /// Built from the list store (the source of truth); a delta produces a new instance and leaves this one untouched,
 /// so a tap being decided on it never sees a half-applied change.
 /// </summary>
+/// <remarks>
+/// Each entry keeps what a lookup needs in 20 bytes (token, expiry, PSN, reason): 20 MB for a million, exactly sized,
+/// outside the GC heap and handed back to the kernel as soon as the list is collected. The added-at times (8 bytes
+/// more each) are kept only by a list built with them (<see cref="HasAddedTimes"/>); the list store builds its lists
+/// without, since the store holds the times and decisions never read them. The memory budget holds two lists at once
+/// while an update is built beside the one in service, and only just (docs/fares.md).
+/// </remarks>
 public sealed class DenyList
 {
-    // The rows in use are _rows[.._count]; the array may be longer (a list built from a stream keeps the slack of its
-    // last doubling instead of copying 32 MB to trim it).
-    private readonly DenyRow[] _rows;
-    private readonly int _count;
+    private readonly NativeArray<DenyIndexRow> _rows;
+    private readonly NativeArray<long>? _added;
 
-    private DenyList(DenyRow[] rows, int count)
+    private DenyList(NativeArray<DenyIndexRow> rows, NativeArray<long>? added)
     {
         _rows = rows;
-        _count = count;
+        _added = added;
     }
 
     /// <summary>A list with no entries.</summary>
-    public static DenyList Empty { get; } = new([], 0);
+    public static DenyList Empty { get; } = new(NativeArray<DenyIndexRow>.Empty, NativeArray<long>.Empty);
 
     /// <summary>Number of entries.</summary>
-    public int Count => _count;
+    public int Count => _rows.Length;
 
-    /// <summary>The packed entries in key order.</summary>
-    public ReadOnlySpan<DenyRow> Rows => _rows.AsSpan(0, _count);
+    /// <summary>True when the list holds its entries' added-at times, so <see cref="Entries"/> can give them back.</summary>
+    public bool HasAddedTimes => _added is not null;
 
-    /// <summary>The entries in key order.</summary>
-    public IEnumerable<DenyEntry> Entries => _rows.Take(_count).Select(r => r.ToEntry());
-
-    /// <summary>Builds the list from entries; for a repeated key the entry added last wins. Throws <see cref="ArgumentException"/> on a malformed entry.</summary>
-    public static DenyList Build(IEnumerable<DenyEntry> entries)
+    /// <summary>The entries in key order; throws <see cref="InvalidOperationException"/> on a list without added-at times (read those from the store).</summary>
+    public IEnumerable<DenyEntry> Entries
     {
-        ArgumentNullException.ThrowIfNull(entries);
-        var rows = entries is ICollection<DenyEntry> known ? new DenyRow[known.Count] : new DenyRow[16];
-        var n = 0;
-        foreach (var entry in entries)
+        get
         {
-            if (n == rows.Length) Array.Resize(ref rows, rows.Length * 2);
-            rows[n++] = DenyRow.From(entry);
+            if (!HasAddedTimes) throw new InvalidOperationException("This deny list keeps no added-at times (the list store leaves them in the file); read the entries from the store.");
+            return Enumerate();
         }
-        return FromUnsorted(rows, n);
     }
 
     /// <summary>
-    /// Takes ownership of <paramref name="rows"/> (the first <paramref name="count"/>), sorts them in place and drops
-    /// repeated keys, keeping the one added last. Sorting in place keeps a million-entry load at one array.
+    /// Copies the packed rows from position <paramref name="start"/> (key order) into <paramref name="destination"/>;
+    /// returns how many were copied. <see cref="DenyRow.AddedTicks"/> is 0 on a list without added-at times.
     /// </summary>
+    public int CopyRows(int start, Span<DenyRow> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(start, Count);
+        var n = Math.Min(destination.Length, Count - start);
+        ReadOnlySpan<DenyIndexRow> rows = _rows.Span.Slice(start, n);
+        ReadOnlySpan<long> added = _added is null ? default : _added.Span.Slice(start, n);
+        for (var i = 0; i < n; i++) destination[i] = rows[i].WithAddedTicks(added.IsEmpty ? 0 : added[i]);
+        GC.KeepAlive(_rows);
+        GC.KeepAlive(_added);
+        return n;
+    }
+
+    /// <summary>
+    /// Builds the list from entries, keeping their added-at times; for a repeated key the entry added last wins. Throws
+    /// <see cref="ArgumentException"/> on a malformed entry. A collection is sized from its count; a bare stream grows
+    /// by doubling (pass the count to <see cref="Build(IEnumerable{DenyEntry}, int)"/> to avoid that).
+    /// </summary>
+    public static DenyList Build(IEnumerable<DenyEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        if (entries.TryGetNonEnumeratedCount(out var count)) return Build(entries, count);
+        if (entries is IReadOnlyCollection<DenyEntry> known) return Build(entries, known.Count);
+        var builder = new DenyListBuilder();
+        foreach (var entry in entries) builder.Add(DenyRow.From(entry));
+        return builder.Build();
+    }
+
+    /// <summary>
+    /// Builds the list, keeping the added-at times, from a stream of exactly <paramref name="count"/> entries (a snapshot
+    /// states its size), into memory of that size. Throws <see cref="ArgumentException"/> on a malformed entry or when
+    /// the stream holds another number of entries.
+    /// </summary>
+    public static DenyList Build(IEnumerable<DenyEntry> entries, int count) => Build(entries, count, keepAddedTimes: true);
+
+    /// <summary>As <see cref="Build(IEnumerable{DenyEntry}, int)"/>; without <paramref name="keepAddedTimes"/> the times are used to settle repeated keys and then dropped.</summary>
+    public static DenyList Build(IEnumerable<DenyEntry> entries, int count, bool keepAddedTimes)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var builder = new DenyListBuilder(count);
+        foreach (var entry in entries)
+        {
+            if (builder.Count == count) throw new ArgumentException($"The deny list holds more entries than the {count} it states.", nameof(entries));
+            builder.Add(DenyRow.From(entry));
+        }
+        if (builder.Count != count) throw new ArgumentException($"The deny list holds {builder.Count} entries, not the {count} it states.", nameof(entries));
+        return builder.Build(keepAddedTimes);
+    }
+
+    /// <summary>Builds a list, keeping the added-at times, from the first <paramref name="count"/> of <paramref name="rows"/> (any order; repeated keys keep the one added last).</summary>
     public static DenyList FromUnsorted(DenyRow[] rows, int count)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        if (!IsStrictlyAscending(rows, count)) Array.Sort(rows, 0, count, DenyRow.KeyThenAddedOrder);
-        var unique = 0;
-        for (var i = 0; i < count; i++)
-        {
-            if (unique > 0 && rows[unique - 1].SameKey(rows[i])) rows[unique - 1] = rows[i];
-            else rows[unique++] = rows[i];
-        }
-        return new DenyList(rows, unique);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, rows.Length);
+        var builder = new DenyListBuilder(count);
+        for (var i = 0; i < count; i++) builder.Add(rows[i]);
+        return builder.Build();
     }
+
+    /// <summary>The same entries without their added-at times (this list is left as it is); the times' memory goes once this list is collected.</summary>
+    public DenyList WithoutAddedTimes() => _added is null ? this : new DenyList(_rows, null);
 
     /// <summary>Looks the card up; true with the reason when some entry blocks this issue of the card.</summary>
     public bool TryMatch(CardIdentity card, out DenyReason reason)
@@ -69,7 +117,9 @@ public sealed class DenyList
         ArgumentNullException.ThrowIfNull(card);
         var expiry = CardExpiry.TryParse(card.Expiry, out var e) ? e : (ushort)0;
         var psn = card.Psn ?? DenyRow.AnyPsn;
-        var rows = Rows;
+        var found = false;
+        reason = default;
+        ReadOnlySpan<DenyIndexRow> rows = _rows.Span;
         for (var i = LowerBound(rows, card.Token.High, card.Token.Low); i < rows.Length; i++)
         {
             ref readonly var row = ref rows[i];
@@ -77,23 +127,30 @@ public sealed class DenyList
             if (row.Blocks(expiry, psn))
             {
                 reason = row.Reason;
-                return true;
+                found = true;
+                break;
             }
         }
-        reason = default;
-        return false;
+        GC.KeepAlive(_rows);
+        return found;
     }
 
     /// <summary>True when the list holds an entry with exactly this key.</summary>
     public bool Contains(DenyKey key)
     {
-        var probe = DenyRow.From(key);
-        var rows = Rows;
+        var probe = DenyRow.From(key).Key;
+        var found = false;
+        ReadOnlySpan<DenyIndexRow> rows = _rows.Span;
         for (var i = LowerBound(rows, probe.High, probe.Low); i < rows.Length && rows[i].High == probe.High && rows[i].Low == probe.Low; i++)
         {
-            if (rows[i].SameKey(probe)) return true;
+            if (rows[i].SameKey(probe))
+            {
+                found = true;
+                break;
+            }
         }
-        return false;
+        GC.KeepAlive(_rows);
+        return found;
     }
 
     /// <summary>A new list with <paramref name="removed"/> taken out and <paramref name="added"/> put in (an add replaces an entry with the same key).</summary>
@@ -104,38 +161,84 @@ public sealed class DenyList
         return Apply(added.Select(DenyRow.From).ToArray(), removed.Select(DenyRow.From).ToArray());
     }
 
-    /// <summary>As <see cref="Apply(IEnumerable{DenyEntry}, IEnumerable{DenyKey})"/> on packed rows; takes ownership of both arrays.</summary>
+    /// <summary>
+    /// As <see cref="Apply(IEnumerable{DenyEntry}, IEnumerable{DenyKey})"/> on packed rows; takes ownership of both
+    /// arrays. The new list keeps added-at times when this one does.
+    /// </summary>
     public DenyList Apply(DenyRow[] added, DenyRow[] removed)
     {
         ArgumentNullException.ThrowIfNull(added);
         ArgumentNullException.ThrowIfNull(removed);
-        Array.Sort(removed, DenyRow.KeyOrder);
-        var adds = FromUnsorted(added, added.Length).Rows;
+        removed.AsSpan().Sort(new KeyOrder());
+        var adds = added.AsSpan();
+        adds.Sort(new KeyThenAddedOrder());
+        adds = adds[..Deduplicate(adds)];
 
-        // One merge pass over the old rows: O(n + k log k), a few milliseconds for a million rows.
-        var merged = new DenyRow[_count + adds.Length];
-        int n = 0, a = 0;
-        foreach (var row in Rows)
+        // Two passes over the old rows, O(n + k log k): the first counts what stays so the new list has exactly the
+        // size it needs (no slack beside the old one), the second fills it.
+        ReadOnlySpan<DenyIndexRow> rows = _rows.Span;
+        ReadOnlySpan<long> times = _added is null ? default : _added.Span;
+        var kept = 0;
+        for (int i = 0, a = 0; i < rows.Length; i++)
         {
-            while (a < adds.Length && adds[a].CompareTo(row) < 0) merged[n++] = adds[a++];
-            if (a < adds.Length && adds[a].SameKey(row)) continue; // replaced by the add, written on a later step
-            if (Array.BinarySearch(removed, row, DenyRow.KeyOrder) >= 0) continue;
-            merged[n++] = row;
+            if (Keeps(rows[i], adds, removed, ref a)) kept++;
         }
-        while (a < adds.Length) merged[n++] = adds[a++];
-        return new DenyList(merged, n);
+        var mergedRows = NativeArray<DenyIndexRow>.Allocate(kept + adds.Length);
+        var mergedTimes = _added is null ? null : NativeArray<long>.Allocate(kept + adds.Length);
+        var targetRows = mergedRows.Span;
+        var targetTimes = mergedTimes is null ? default : mergedTimes.Span;
+        int n = 0, next = 0;
+        for (int i = 0, a = 0; i < rows.Length; i++)
+        {
+            while (next < adds.Length && adds[next].Key.CompareTo(rows[i]) < 0) Put(targetRows, targetTimes, ref n, adds[next++]);
+            if (Keeps(rows[i], adds, removed, ref a)) Put(targetRows, targetTimes, ref n, rows[i].WithAddedTicks(times.IsEmpty ? 0 : times[i]));
+        }
+        while (next < adds.Length) Put(targetRows, targetTimes, ref n, adds[next++]);
+        GC.KeepAlive(_rows);
+        GC.KeepAlive(_added);
+        return new DenyList(mergedRows, mergedTimes);
+
+        static void Put(Span<DenyIndexRow> targetRows, Span<long> targetTimes, ref int n, in DenyRow row)
+        {
+            targetRows[n] = row.Key;
+            if (!targetTimes.IsEmpty) targetTimes[n] = row.AddedTicks;
+            n++;
+        }
     }
 
-    private static bool IsStrictlyAscending(DenyRow[] rows, int count)
+    internal static DenyList Create(NativeArray<DenyIndexRow> rows, NativeArray<long>? added) => new(rows, added);
+
+    private IEnumerable<DenyEntry> Enumerate()
     {
-        for (var i = 1; i < count; i++)
+        var buffer = new DenyRow[Math.Min(Count, 1024)];
+        for (var start = 0; start < Count; start += buffer.Length)
         {
-            if (rows[i - 1].CompareTo(rows[i]) >= 0) return false;
+            var n = CopyRows(start, buffer);
+            for (var i = 0; i < n; i++) yield return buffer[i].ToEntry();
         }
-        return true;
     }
 
-    private static int LowerBound(ReadOnlySpan<DenyRow> rows, ulong high, ulong low)
+    // Sorted by key then added-at: of each run of one key the last row (added last) is kept. Returns the rows kept.
+    private static int Deduplicate(Span<DenyRow> rows)
+    {
+        var unique = 0;
+        for (var i = 0; i < rows.Length; i++)
+        {
+            if (unique > 0 && rows[unique - 1].SameKey(rows[i])) rows[unique - 1] = rows[i];
+            else rows[unique++] = rows[i];
+        }
+        return unique;
+    }
+
+    // An old row stays unless an add replaces it or a removal names it; a walks the sorted adds alongside the rows.
+    private static bool Keeps(in DenyIndexRow row, ReadOnlySpan<DenyRow> adds, DenyRow[] removed, ref int a)
+    {
+        while (a < adds.Length && adds[a].Key.CompareTo(row) < 0) a++;
+        if (a < adds.Length && adds[a].Key.SameKey(row)) return false;
+        return removed.Length == 0 || removed.AsSpan().BinarySearch(row.WithAddedTicks(0), new KeyOrder()) < 0;
+    }
+
+    private static int LowerBound(ReadOnlySpan<DenyIndexRow> rows, ulong high, ulong low)
     {
         int lo = 0, hi = rows.Length;
         while (lo < hi)
@@ -146,5 +249,27 @@ public sealed class DenyList
             else hi = mid;
         }
         return lo;
+    }
+
+    // Struct comparers: sorting a million rows through a delegate comparer costs a call per comparison.
+    internal readonly struct IndexKeyOrder : IComparer<DenyIndexRow>
+    {
+        public int Compare(DenyIndexRow x, DenyIndexRow y) => x.CompareTo(y);
+    }
+
+    private readonly struct KeyOrder : IComparer<DenyRow>
+    {
+        public int Compare(DenyRow x, DenyRow y) => x.CompareTo(y);
+    }
+
+    private readonly struct KeyThenAddedOrder : IComparer<DenyRow>
+    {
+        public int Compare(DenyRow x, DenyRow y)
+        {
+            var c = x.CompareTo(y);
+            if (c != 0) return c;
+            c = x.AddedTicks.CompareTo(y.AddedTicks);
+            return c != 0 ? c : x.Reason.CompareTo(y.Reason);
+        }
     }
 }

@@ -34,33 +34,34 @@ internal static class DenyChunks
         return bytes;
     }
 
-    /// <summary>Unpacks rows into <paramref name="destination"/> from <paramref name="at"/>; throws <see cref="FormatException"/> on a malformed chunk.</summary>
-    public static int Unpack(ReadOnlySpan<byte> bytes, DenyRow[] destination, int at)
+    /// <summary>Unpacks rows into <paramref name="destination"/>, which may hold at most <paramref name="limit"/>; throws <see cref="FormatException"/> on a malformed chunk.</summary>
+    public static void Unpack(ReadOnlySpan<byte> bytes, DenyListBuilder destination, int limit)
     {
         if (bytes.Length % RowLength != 0) throw new FormatException("a deny list chunk has a torn row");
         var count = bytes.Length / RowLength;
-        if (at + count > destination.Length) throw new FormatException("the deny list holds more rows than its header says");
-        for (var i = 0; i < count; i++)
-        {
-            var span = bytes.Slice(i * RowLength, RowLength);
-            var reason = (DenyReason)span[20];
-            if (!Enum.IsDefined(reason)) throw new FormatException($"a deny entry has unknown reason {span[20]}");
-            destination[at + i] = new DenyRow(
-                BinaryPrimitives.ReadUInt64BigEndian(span),
-                BinaryPrimitives.ReadUInt64BigEndian(span[8..]),
-                BinaryPrimitives.ReadUInt16BigEndian(span[16..]),
-                BinaryPrimitives.ReadUInt16BigEndian(span[18..]),
-                reason,
-                BinaryPrimitives.ReadInt64BigEndian(span[21..]));
-        }
-        return count;
+        if (destination.Count + count > limit) throw new FormatException("the deny list holds more rows than its header says");
+        for (var i = 0; i < count; i++) destination.Add(Row(bytes.Slice(i * RowLength, RowLength)));
     }
 
     public static DenyRow[] Unpack(ReadOnlySpan<byte> bytes)
     {
+        if (bytes.Length % RowLength != 0) throw new FormatException("a deny list chunk has a torn row");
         var rows = new DenyRow[bytes.Length / RowLength];
-        Unpack(bytes, rows, 0);
+        for (var i = 0; i < rows.Length; i++) rows[i] = Row(bytes.Slice(i * RowLength, RowLength));
         return rows;
+    }
+
+    private static DenyRow Row(ReadOnlySpan<byte> span)
+    {
+        var reason = (DenyReason)span[20];
+        if (!Enum.IsDefined(reason)) throw new FormatException($"a deny entry has unknown reason {span[20]}");
+        return new DenyRow(
+            BinaryPrimitives.ReadUInt64BigEndian(span),
+            BinaryPrimitives.ReadUInt64BigEndian(span[8..]),
+            BinaryPrimitives.ReadUInt16BigEndian(span[16..]),
+            BinaryPrimitives.ReadUInt16BigEndian(span[18..]),
+            reason,
+            BinaryPrimitives.ReadInt64BigEndian(span[21..]));
     }
 
     public static byte[] PackKeys(IReadOnlyList<DenyKey> keys)

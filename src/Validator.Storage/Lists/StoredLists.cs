@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Validator.Core.Lists;
 
 namespace Validator.Storage.Lists;
@@ -32,7 +33,7 @@ public sealed class StoredLists : IDisposable
         ArgumentNullException.ThrowIfNull(time);
         // LiteDB keeps every page a load read in its cache, and the in-memory indexes already hold what taps need:
         // each list is loaded on a fresh connection that is closed afterwards, so the caches never add up. Entitlements
-        // first: their load makes the most garbage, and the deny list's 32 MB is not yet held while it does.
+        // first: their load makes the most garbage, and the deny list's 20 MB is not yet held while it does.
         var entitlements = Load(path, store => (store.LoadEntitlements(), store.EntitlementStamp));
         var deny = Load(path, store => (store.LoadDenyList(), store.DenyStamp));
         var policy = Load(path, store => (store.LoadPolicy(), store.PolicyStamp));
@@ -41,43 +42,91 @@ public sealed class StoredLists : IDisposable
     }
 
     /// <summary>
-    /// Replaces the deny list with a full snapshot. Entries are streamed into a packed index (32 bytes each, so a
-    /// million-entry download is not held as a million objects), written as a new generation, and swapped in.
+    /// Replaces the deny list with a full snapshot. Entries are streamed into a packed index (28 bytes each while it is
+    /// written, 20 in service; a million-entry download is not held as a million objects), written as a new generation,
+    /// and swapped in. A collection is indexed into a list of exactly its size; for a bare stream pass the count the snapshot states
+    /// (<see cref="ApplyDenySnapshot(long, IEnumerable{DenyEntry}, int)"/>).
     /// Throws <see cref="ArgumentException"/> on a malformed entry, with nothing changed.
     /// </summary>
     public ListUpdateResult ApplyDenySnapshot(long version, IEnumerable<DenyEntry> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
+        return ApplyDenySnapshot(version, () => DenyList.Build(entries));
+    }
+
+    /// <summary>
+    /// As <see cref="ApplyDenySnapshot(long, IEnumerable{DenyEntry})"/> for a stream of exactly <paramref name="count"/>
+    /// entries; a stream holding another number is refused with <see cref="ArgumentException"/>, nothing changed.
+    /// </summary>
+    public ListUpdateResult ApplyDenySnapshot(long version, IEnumerable<DenyEntry> entries, int count)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        return ApplyDenySnapshot(version, () => DenyList.Build(entries, count));
+    }
+
+    private ListUpdateResult ApplyDenySnapshot(long version, Func<DenyList> build)
+    {
+        var result = SwapDenySnapshot(version, build);
+        ReturnUpdateMemory();
+        return result;
+    }
+
+    // Not inlined: the old list must not sit in a local of a frame still running when the collection starts.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ListUpdateResult SwapDenySnapshot(long version, Func<DenyList> build)
+    {
         lock (_writers)
         {
-            var index = DenyList.Build(entries);
+            var full = build();
             var stamp = new ListStamp(version, _time.GetUtcNow());
-            _store.WriteDenySnapshot(version, index, stamp.UpdatedAt);
+            _store.WriteDenySnapshot(version, full, stamp.UpdatedAt);
+            // Taps need no added-at times; their 8 MB a million go with the collection after the swap.
+            var index = full.WithoutAddedTimes();
             Live.Update(s => s.With(index, stamp));
             ReleaseCache();
             return new ListUpdateResult(ListUpdateStatus.Applied, version);
         }
     }
 
+    /// <summary>The deny list as stored, every field included (the in-memory index leaves the added-at times in the file).</summary>
+    public IReadOnlyList<DenyEntry> ReadDenyEntries()
+    {
+        lock (_writers) return _store.ReadDenyEntries();
+    }
+
     /// <summary>Applies a deny list delta; refused unless the deny list is at the delta's from-version.</summary>
     public ListUpdateResult ApplyDenyDelta(DenyListDelta delta)
     {
         ArgumentNullException.ThrowIfNull(delta);
+        var result = SwapDenyDelta(delta);
+        if (result.Status == ListUpdateStatus.Applied) ReturnUpdateMemory();
+        return result;
+    }
+
+    // Not inlined: the old list must not sit in a local of a frame still running when the collection starts.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ListUpdateResult SwapDenyDelta(DenyListDelta delta)
+    {
         lock (_writers)
         {
             var current = Live.Current;
             if (current.DenyStamp.Version != delta.FromVersion) return new ListUpdateResult(ListUpdateStatus.VersionMismatch, current.DenyStamp.Version);
-            var index = current.DenyList.Apply(delta.Added, delta.Removed);
+            // Packed (and so checked) before anything is written: a malformed entry changes nothing.
+            var added = delta.Added.Select(DenyRow.From).ToArray();
+            var removed = delta.Removed.Select(DenyRow.From).ToArray();
             var stamp = new ListStamp(delta.ToVersion, _time.GetUtcNow());
             var result = _store.ApplyDenyDelta(delta, stamp.UpdatedAt);
             if (result.Status != ListUpdateStatus.Applied) return result;
-            Live.Update(s => s.With(index, stamp));
+            DenyList index;
             if (_store.DenyCompactionDue)
             {
-                // The index is exactly the stored list; writing it as a new base keeps start-up from replaying many deltas.
-                _store.WriteDenySnapshot(delta.ToVersion, index, stamp.UpdatedAt);
+                // Rewritten as a new base so start-up never replays a long chain. The index comes from that rewrite
+                // rather than from a merge beside it: one new list in memory next to the one in service, not two.
+                index = _store.CompactDenyList(stamp.UpdatedAt);
                 ReleaseCache();
             }
+            else index = current.DenyList.Apply(added, removed);
+            Live.Update(s => s.With(index, stamp));
             return result;
         }
     }
@@ -98,8 +147,9 @@ public sealed class StoredLists : IDisposable
             _store.WriteEntitlementSnapshot(version, index.All.OrderBy(e => e.Id, StringComparer.Ordinal), stamp.UpdatedAt);
             Live.Update(s => s.With(index, stamp));
             ReleaseCache();
-            return new ListUpdateResult(ListUpdateStatus.Applied, version);
         }
+        ReturnUpdateMemory();
+        return new ListUpdateResult(ListUpdateStatus.Applied, version);
     }
 
     /// <summary>Applies an entitlement delta; refused unless the entitlements are at the delta's from-version.</summary>
@@ -148,7 +198,7 @@ public sealed class StoredLists : IDisposable
         {
             loaded = load(store);
         }
-        ReturnLoadMemory();
+        ReturnStartupMemory();
         return loaded;
     }
 
@@ -158,13 +208,22 @@ public sealed class StoredLists : IDisposable
         var path = _store.StorePath;
         _store.Dispose();
         _store = LiteDbListStore.Open(path);
-        ReturnLoadMemory();
     }
 
     /// <summary>
-    /// After a full load or write the garbage is tens of megabytes, once. An aggressive collection hands the freed
+    /// After the loads at start the garbage is tens of megabytes, once. An aggressive collection hands the freed
     /// memory back to the OS (measured: 240 MB committed fell to 56 MB at a million entries); without it the runtime
-    /// keeps it committed and the process looks 100+ MB bigger than it is on a 512 MB Pi.
+    /// keeps it committed and the process looks 100+ MB bigger than it is on a 512 MB Pi. It blocks, which is fine
+    /// here: no tap is decided before the lists are open.
     /// </summary>
-    private static void ReturnLoadMemory() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+    private static void ReturnStartupMemory() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+
+    /// <summary>
+    /// After an update is swapped in, the replaced deny list (20 MB at a million entries, outside the GC heap) goes back
+    /// to the kernel when its finalizer runs, and LiteDB's write cache is garbage: both wait for a full collection. Taps
+    /// are being decided now, so it is a background one, marking and sweeping beside them instead of stopping them (a
+    /// blocking one delayed a tap by 16–130 ms). Without it the old list could still be held when the next full
+    /// snapshot is built beside the current one: three lists at once.
+    /// </summary>
+    private static void ReturnUpdateMemory() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: false, compacting: false);
 }

@@ -138,4 +138,100 @@ public class DenyListTests
 
         Assert.That(applied.Entries, Is.EqualTo(rebuilt.Entries));
     }
+
+    [Test]
+    public void A_list_without_added_times_answers_every_lookup_the_same_and_refuses_to_list_entries()
+    {
+        var random = new Random(3);
+        var entries = Enumerable.Range(0, 500).Select(i => Entry(random.Next(200), random.Next(3) == 0 ? "2701" : null, random.Next(4) == 0 ? (byte)1 : null, (DenyReason)random.Next(1, 6)) with { AddedAt = Added.AddSeconds(i) }).ToList();
+        var full = DenyList.Build(entries);
+        var lean = full.WithoutAddedTimes();
+        var cards = Enumerable.Range(0, 200).SelectMany(t => new[] { TestCards.Emv(TestCards.Token(t), expiry: "2701", psn: 1), TestCards.Emv(TestCards.Token(t), expiry: "3001", psn: 0) });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(cards.Select(c => lean.TryMatch(c, out var r) ? r : (DenyReason?)null), Is.EqualTo(cards.Select(c => full.TryMatch(c, out var r) ? r : (DenyReason?)null)));
+            Assert.That((lean.Count, lean.HasAddedTimes, full.HasAddedTimes), Is.EqualTo((full.Count, false, true)));
+            Assert.That(() => lean.Entries.ToList(), Throws.InvalidOperationException.With.Message.Contains("store"));
+        });
+    }
+
+    [Test]
+    public void A_delta_on_a_list_without_added_times_gives_the_same_entries_as_on_one_with_them()
+    {
+        var before = DenyList.Build([Entry(1), Entry(2, reason: DenyReason.Fraud), Entry(3, expiry: "2701")]);
+        DenyEntry[] adds = [Entry(4, reason: DenyReason.Unpaid), Entry(2, reason: DenyReason.Stolen) with { AddedAt = Added.AddDays(1) }];
+        DenyKey[] removes = [new DenyKey(TestCards.Token(3), "2701")];
+
+        var withTimes = before.Apply(adds, removes);
+        var without = before.WithoutAddedTimes().Apply(adds, removes);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Rows(without).Select(r => (r.ToKey(), r.Reason)), Is.EqualTo(Rows(withTimes).Select(r => (r.ToKey(), r.Reason))));
+            Assert.That(Rows(without).Select(r => r.AddedTicks), Is.All.Zero);
+            Assert.That(without.HasAddedTimes, Is.False);
+            Assert.That(withTimes.Entries.Select(e => e.Reason), Is.EqualTo(new[] { DenyReason.Lost, DenyReason.Stolen, DenyReason.Unpaid }));
+        });
+    }
+
+    private static DenyRow[] Rows(DenyList list)
+    {
+        var rows = new DenyRow[list.Count];
+        Assert.That(list.CopyRows(0, rows), Is.EqualTo(list.Count));
+        return rows;
+    }
+
+    [Test]
+    public void A_stream_that_holds_more_or_fewer_entries_than_it_states_is_refused()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => DenyList.Build(Stream(3), 2), Throws.ArgumentException.With.Message.Contains("more entries than the 2"));
+            Assert.That(() => DenyList.Build(Stream(1), 2), Throws.ArgumentException.With.Message.Contains("holds 1 entries, not the 2"));
+            Assert.That(DenyList.Build(Stream(2), 2).Count, Is.EqualTo(2));
+        });
+
+        static IEnumerable<DenyEntry> Stream(int n)
+        {
+            for (var i = 0; i < n; i++) yield return Entry(i);
+        }
+    }
+
+    [Test]
+    public void A_stream_of_unknown_length_is_built_whole()
+    {
+        // Past the builder's first allocation, so it has to grow; repeated keys on the way.
+        static IEnumerable<DenyEntry> Stream()
+        {
+            for (var i = 0; i < 5000; i++) yield return Entry(i % 4000) with { AddedAt = Added.AddSeconds(i) };
+        }
+
+        var list = DenyList.Build(Stream());
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(list.Count, Is.EqualTo(4000));
+            Assert.That(list.Entries.Single(e => e.Token == TestCards.Token(10)).AddedAt, Is.EqualTo(Added.AddSeconds(4010)));
+            Assert.That(list.Contains(new DenyKey(TestCards.Token(3999))), Is.True);
+        });
+    }
+
+    [TestCase(null, null)]
+    [TestCase("9912", (byte)255)]
+    [TestCase("0001", (byte)0)]
+    public void A_packed_row_gives_back_every_field(string? expiry, byte? psn)
+    {
+        foreach (var reason in Enum.GetValues<DenyReason>())
+        {
+            var entry = Entry(7, expiry, psn, reason) with { AddedAt = Added.AddTicks(-1) };
+            Assert.That(DenyRow.From(entry).ToEntry(), Is.EqualTo(entry));
+        }
+    }
+
+    [Test]
+    public void A_row_with_a_psn_beyond_one_byte_is_refused()
+    {
+        Assert.That(() => new DenyRow(1, 2, 0, 256, DenyReason.Lost, 0), Throws.InstanceOf<ArgumentOutOfRangeException>());
+    }
 }

@@ -83,7 +83,40 @@ public class ListStoreTests
 
         using var reopened = StoredLists.Open(DbPath, _time);
 
-        Assert.That(reopened.Live.Current.DenyList.Entries, Is.EquivalentTo(entries));
+        Assert.Multiple(() =>
+        {
+            // The store keeps every field; the index in memory keeps what lookups need and leaves the times in the file.
+            Assert.That(reopened.ReadDenyEntries(), Is.EquivalentTo(entries));
+            Assert.That(Keys(reopened.Live.Current.DenyList), Is.EquivalentTo(entries.Select(e => (e.Key, e.Reason))));
+            Assert.That(reopened.Live.Current.DenyList.HasAddedTimes, Is.False);
+        });
+    }
+
+    private static (DenyKey Key, DenyReason Reason)[] Keys(DenyList list)
+    {
+        var rows = new DenyRow[list.Count];
+        list.CopyRows(0, rows);
+        return rows.Select(r => (r.ToKey(), r.Reason)).ToArray();
+    }
+
+    [Test]
+    public void A_snapshot_streamed_with_its_count_is_stored_and_one_with_a_wrong_count_is_refused()
+    {
+        using var lists = StoredLists.Open(DbPath, _time);
+        lists.ApplyDenySnapshot(1, Stream(3), 3);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => lists.ApplyDenySnapshot(2, Stream(4), 3), Throws.ArgumentException.With.Message.Contains("more entries"));
+            Assert.That(() => lists.ApplyDenySnapshot(2, Stream(2), 3), Throws.ArgumentException.With.Message.Contains("holds 2 entries"));
+            Assert.That((lists.Live.Current.DenyStamp.Version, lists.Live.Current.DenyList.Count), Is.EqualTo((1L, 3)));
+            Assert.That(lists.ReadDenyEntries().Select(e => e.Token), Is.EquivalentTo(Stream(3).Select(e => e.Token)));
+        });
+
+        static IEnumerable<DenyEntry> Stream(int n)
+        {
+            for (var i = 0; i < n; i++) yield return Deny(i + 1);
+        }
     }
 
     [Test]
@@ -110,7 +143,8 @@ public class ListStoreTests
                 };
                 Assert.That(lists.ApplyDenyDelta(delta).Status, Is.EqualTo(ListUpdateStatus.Applied));
             }
-            expected = lists.Live.Current.DenyList.Entries.ToArray();
+            expected = lists.ReadDenyEntries().ToArray();
+            Assert.That(Keys(lists.Live.Current.DenyList), Is.EqualTo(expected.Select(e => (e.Key, e.Reason))), "the index in service is the stored list");
             using var probe = LiteDbListStoreProbe.Reopen(lists);
             generationAfter = probe.DenyGeneration;
         }
@@ -120,7 +154,8 @@ public class ListStoreTests
         {
             Assert.That(generationAfter, Is.GreaterThan(generationBefore));
             Assert.That(reopened.Live.Current.DenyStamp.Version, Is.EqualTo(80));
-            Assert.That(reopened.Live.Current.DenyList.Entries, Is.EqualTo(expected));
+            Assert.That(reopened.ReadDenyEntries(), Is.EqualTo(expected));
+            Assert.That(Keys(reopened.Live.Current.DenyList), Is.EqualTo(expected.Select(e => (e.Key, e.Reason))));
         });
     }
 
