@@ -44,17 +44,15 @@ internal static class SelftestChecks
         var options = new FeedbackOptions();
         configuration.GetSection(FeedbackOptions.SectionName).Bind(options);
         GpioFeedback feedback;
-        if (simulate)
+        try
         {
-            feedback = GpioFeedback.Open(options, new SimulatedGpioDriver(), new SimulatedPwmChannel(), loggers: logging);
+            feedback = simulate
+                ? GpioFeedback.Open(options, new SimulatedGpioDriver(), new SimulatedPwmChannel(), loggers: logging)
+                : GpioFeedback.Open(options, loggers: logging);
         }
-        else if (!GpioFeedback.TryOpen(options, out var real, out var error, loggers: logging))
+        catch (FeedbackSetupException error)
         {
             return SelftestCheck.Fail(Name, error.Message, "the service holds the pins while it runs: 'systemctl stop validator' first; otherwise check the Feedback settings and wiring (docs/hardware.md)");
-        }
-        else
-        {
-            feedback = real;
         }
         using (feedback)
         {

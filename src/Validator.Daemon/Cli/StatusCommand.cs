@@ -139,8 +139,18 @@ internal static class StatusCommand
     private static JournalStatus ReadJournal(StatusSnapshot snapshot, string directory, IConfiguration configuration, List<string> degraded)
     {
         var state = StatusSnapshot.JournalLockState(directory);
-        var segments = Directory.Exists(directory) ? Directory.GetFiles(directory, "*.tapj") : [];
-        var size = segments.Sum(f => new FileInfo(f).Length);
+        string[] segments;
+        try
+        {
+            segments = Directory.Exists(directory) ? Directory.GetFiles(directory, "*.tapj") : [];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            degraded.Add($"journal unreadable: {e.Message}");
+            return new JournalStatus { State = $"unreadable: {e.Message} (run as root)" };
+        }
+        // A segment pruned between the listing and this look has no length any more.
+        var size = segments.Select(f => new FileInfo(f)).Where(f => f.Exists).Sum(f => f.Length);
         var quota = QuotaBytes(configuration);
         long? free = null;
         try
