@@ -29,6 +29,13 @@ public sealed class ValidatorProcess : IDisposable
     public static ValidatorProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
         if (!File.Exists(ExecutablePath)) Assert.Fail($"{ExecutablePath} is missing; the test project must reference Validator.Daemon");
+        return StartAssembly(ExecutablePath, args, environment);
+    }
+
+    /// <summary>Starts another .NET program of the repository (e.g. the back office) by its built dll.</summary>
+    public static ValidatorProcess StartAssembly(string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        if (!File.Exists(dll)) Assert.Fail($"{dll} is missing; build the solution first");
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -36,7 +43,7 @@ public sealed class ValidatorProcess : IDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(ExecutablePath);
+        start.ArgumentList.Add(dll);
         foreach (var arg in args) start.ArgumentList.Add(arg);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         return new ValidatorProcess(Process.Start(start) ?? throw new InvalidOperationException("validator did not start"));

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Validator.Daemon.Service;
@@ -33,9 +34,10 @@ internal static class RunCommand
         {
             // AddSystemd only engages when systemd is the parent process; any supervisor that hands us a NOTIFY_SOCKET
             // (a container's init, a test) gets READY/STOPPING/WATCHDOG too.
-            builder.Services.AddSingleton<Microsoft.Extensions.Hosting.Systemd.ISystemdNotifier, Microsoft.Extensions.Hosting.Systemd.SystemdNotifier>();
             builder.Services.AddSingleton<IHostLifetime, Microsoft.Extensions.Hosting.Systemd.SystemdLifetime>();
         }
+        // The watchdog asks for a notifier in every case; without NOTIFY_SOCKET it is simply not enabled.
+        builder.Services.TryAddSingleton<Microsoft.Extensions.Hosting.Systemd.ISystemdNotifier, Microsoft.Extensions.Hosting.Systemd.SystemdNotifier>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Services.AddValidator(configuration);
         using var host = builder.Build();

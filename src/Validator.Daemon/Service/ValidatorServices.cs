@@ -45,8 +45,10 @@ internal static partial class ValidatorServices
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(device);
-        services.AddSingleton(sp => TapJournal.Open(
-            new TapJournalOptions { Directory = Path.Combine(data, "journal") }, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TapJournal>>()));
+        var journalOptions = new TapJournalOptions();
+        configuration.GetSection("Journal").Bind(journalOptions);
+        journalOptions.Directory = Path.Combine(data, "journal");
+        services.AddSingleton(sp => TapJournal.Open(journalOptions, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TapJournal>>()));
         services.AddSingleton(sp => OpenLists(Path.Combine(data, "lists.db"), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TapService>>()));
         services.AddSingleton(sp => new ClockTrustMonitor(sp.GetRequiredService<TimeProvider>(), new TimesyncdSyncSource(), new LastTrustedTimeFile(Path.Combine(data, "last-trusted-time"))));
         services.AddSingleton(sp => SeededRepeatTaps(sp.GetRequiredService<TapJournal>(), sp.GetRequiredService<TimeProvider>()));
