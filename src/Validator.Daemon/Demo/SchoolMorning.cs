@@ -21,10 +21,10 @@ internal sealed class SchoolMorning
     private readonly List<Entitlement> _passes = [];
     private readonly List<DenyEntry> _denied = [];
 
-    private SchoolMorning(int students, int seed, CardTokenizer tokenizer, DateTimeOffset listsUpdated)
+    private SchoolMorning(int students, int seed, CardTokenizer tokenizer, DateOnly schoolDay, DateTimeOffset listsUpdated)
     {
         var random = new Random(seed);
-        var schoolYear = (From: new DateOnly(2026, 8, 1), To: new DateOnly(2027, 7, 31));
+        var schoolYear = (From: schoolDay.AddDays(-90), To: schoolDay.AddDays(270));
 
         // The students on this morning's bus, plus the rest of the county's pass holders in the lists.
         var riders = Enumerable.Range(0, students).Select(_ => StudentCard(random)).ToList();
@@ -38,7 +38,7 @@ internal sealed class SchoolMorning
             _denied.Add(new DenyEntry { Token = tokenizer.ForPan(StudentCard(random).Pan.AsSpan()), Reason = DenyReason.Stolen, AddedAt = listsUpdated });
         }
         var leaver = StudentCard(random);
-        AddPass(tokenizer.ForPan(leaver.Pan.AsSpan()), schoolYear.From, new DateOnly(2026, 10, 31)); // left school in October
+        AddPass(tokenizer.ForPan(leaver.Pan.AsSpan()), schoolYear.From, schoolDay.AddDays(-30)); // left school last month
         var wallet = CardProfiles.DefaultWallet;
         _passes.Add(Pass($"pass-{_passes.Count + 1:D4}", null, wallet.Par, schoolYear.From, schoolYear.To));
 
@@ -54,7 +54,7 @@ internal sealed class SchoolMorning
                     _steps.Add(new DemoStep("card reported lost", CardProfiles.Mastercard(lost), FareReasons.Denied));
                     break;
                 case 3:
-                    _steps.Add(new DemoStep("pass ended in October", CardProfiles.Mastercard(leaver), FareReasons.PassExpired));
+                    _steps.Add(new DemoStep("pass ended last month", CardProfiles.Mastercard(leaver), FareReasons.PassExpired));
                     break;
                 case 4:
                     _steps.Add(new DemoStep("visitor with a Visa", CardProfiles.Visa(), FareReasons.NoTicket));
@@ -81,8 +81,16 @@ internal sealed class SchoolMorning
 
     public IReadOnlyList<DenyEntry> Denied => _denied;
 
-    public static SchoolMorning Build(int students, int seed, CardTokenizer tokenizer, DateTimeOffset listsUpdated) =>
-        new(students, seed, tokenizer, listsUpdated);
+    public static SchoolMorning Build(int students, int seed, CardTokenizer tokenizer, DateOnly schoolDay, DateTimeOffset listsUpdated) =>
+        new(students, seed, tokenizer, schoolDay, listsUpdated);
+
+    /// <summary>The next school day (Monday to Friday) after <paramref name="today"/>.</summary>
+    public static DateOnly NextSchoolDay(DateOnly today)
+    {
+        var day = today.AddDays(1);
+        while (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday) day = day.AddDays(1);
+        return day;
+    }
 
     public static FarePolicy Policy { get; } = new()
     {
