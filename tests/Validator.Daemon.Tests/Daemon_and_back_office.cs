@@ -93,6 +93,9 @@ public sealed partial class Daemon_and_back_office
         Assert.That(Tap(daemon, student, "Tap 2:"), Does.Contain(FareReasons.Denied));
         stored = WaitForTaps(admin, 2);
         Assert.That(stored[1].GetProperty("reason").GetString(), Is.EqualTo(FareReasons.Denied));
+        var steps = WaitForHeartbeatSteps(admin, taps: 2);
+        Assert.That(steps.Select(s => s.GetProperty("step").GetString()), Is.EqualTo(new[] { "connect", "read", "decide", "journal", "feedback", "total" }));
+        Assert.That(steps.Single(s => s.GetProperty("step").GetString() == "read").GetProperty("p99Ms").GetDouble(), Is.GreaterThan(0));
 
         daemon.Terminate();
         Assert.That(daemon.WaitForExit(Patience), Is.Zero, daemon.Output);
@@ -139,6 +142,23 @@ public sealed partial class Daemon_and_back_office
             var taps = (doc.RootElement.ValueKind == JsonValueKind.Array ? doc.RootElement : doc.RootElement.GetProperty("taps")).EnumerateArray().Select(t => t.Clone()).ToList();
             if (taps.Count >= count) return taps;
             if (DateTime.UtcNow > deadline) Assert.Fail($"the back office holds {taps.Count} taps, expected {count}");
+            Thread.Sleep(100); // polling another process's HTTP API: there is no event to wait on
+        }
+    }
+
+    /// <summary>The per-step tap latency of the device's last heartbeat, once it counts <paramref name="taps"/> taps.</summary>
+    private static List<JsonElement> WaitForHeartbeatSteps(HttpClient admin, int taps)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            using var doc = JsonDocument.Parse(admin.GetStringAsync($"/v1/admin/devices/{DeviceId}").GetAwaiter().GetResult());
+            if (doc.RootElement.TryGetProperty("lastHeartbeat", out var heartbeat) && heartbeat.ValueKind == JsonValueKind.Object && heartbeat.GetProperty("latency").TryGetProperty("tapSteps", out var steps) && steps.ValueKind == JsonValueKind.Array)
+            {
+                var list = steps.EnumerateArray().Select(s => s.Clone()).ToList();
+                if (list.TrueForAll(s => s.GetProperty("count").GetInt64() >= taps)) return list;
+            }
+            if (DateTime.UtcNow > deadline) Assert.Fail($"no heartbeat with the latency of {taps} taps: {doc.RootElement}");
             Thread.Sleep(100); // polling another process's HTTP API: there is no event to wait on
         }
     }

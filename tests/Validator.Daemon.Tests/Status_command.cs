@@ -29,6 +29,7 @@ public sealed class Status_command
         Assert.That(exit, Is.Zero, output);
         Assert.That(output, Does.Contain("no journal yet"));
         Assert.That(output, Does.Contain("recent taps   none"));
+        Assert.That(output, Does.Contain("latency       no taps since start"));
         Assert.That(output, Does.Contain("DEGRADED"));
         Assert.That(output, Does.Contain("not provisioned: run 'validator provision'"));
         Assert.That(output, Does.Contain("no lists yet"));

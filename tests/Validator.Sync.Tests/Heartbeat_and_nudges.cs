@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Validator.Backoffice.Tests.Support;
 using Validator.Core.Lists;
 using Validator.Core.Sync;
+using Validator.Core.Taps;
 using Validator.Storage.Lists;
 using Validator.Sync.Heartbeats;
 using Validator.Sync.Lists;
@@ -53,6 +54,30 @@ public sealed class Heartbeat_and_nudges
         Assert.That(heartbeat.Lists.DenyList, Is.EqualTo(1));
         Assert.That(heartbeat.ReaderState, Is.EqualTo("ready"));
         Assert.That(heartbeat.SoftwareVersion, Is.Not.Empty);
+    }
+
+    [Test]
+    public async Task The_heartbeat_carries_the_tap_loops_per_step_latency_and_the_back_office_keeps_it()
+    {
+        var latencies = new TapLatencies();
+        _sender.TapSteps = latencies;
+        Assert.That(_sender.Build().Latency.TapSteps, Is.Null, "nothing to say before the first tap");
+        foreach (var readMs in new[] { 60, 90, 300 })
+            latencies.Record(new TapTimings(TimeSpan.FromMilliseconds(2), TimeSpan.FromMilliseconds(readMs), TimeSpan.FromMicroseconds(30), TimeSpan.FromMilliseconds(4), TimeSpan.FromMicroseconds(10)));
+
+        var reply = await _sender.SendAsync();
+        var view = await _backoffice.Admin.GetFromJsonAsync($"/v1/admin/devices/{TestBackoffice.DeviceA}", SyncJsonContext.Default.DeviceView);
+
+        Assert.That(reply, Is.Not.Null);
+        var figures = view!.LastHeartbeat!.Latency;
+        Assert.That(figures.TapSteps!.Select(s => s.Step), Is.EqualTo(new[] { "connect", "read", "decide", "journal", "feedback", "total" }));
+        Assert.That(figures.TapSteps!.Select(s => s.Count), Is.All.EqualTo(3));
+        var read = figures.TapSteps!.Single(s => s.Step == "read");
+        Assert.That(read.P50Ms, Is.InRange(90, 90 * 1.123));
+        Assert.That(read.MaxMs, Is.EqualTo(300));
+        var total = figures.TapSteps!.Single(s => s.Step == "total");
+        Assert.That(figures.TapP50Ms, Is.EqualTo(total.P50Ms), "the tap figures come from the total histogram");
+        Assert.That(figures.TapP99Ms, Is.EqualTo(total.P99Ms).And.GreaterThan(300));
     }
 
     [Test]

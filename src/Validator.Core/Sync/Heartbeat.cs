@@ -1,4 +1,5 @@
 using Validator.Core.Lists;
+using Validator.Core.Taps;
 
 namespace Validator.Core.Sync;
 
@@ -44,6 +45,12 @@ public sealed record LatencyFigures
 
     /// <summary>99th percentile upload round trip of one batch.</summary>
     public double? UploadP99Ms { get; init; }
+
+    /// <summary>
+    /// Per-step tap latency since the service started (connect, read, decide, journal, feedback, total); null from
+    /// devices that do not send it or before the first tap.
+    /// </summary>
+    public IReadOnlyList<StepLatency>? TapSteps { get; init; }
 }
 
 /// <summary>The back office's answer to a heartbeat: its clock and the list versions it publishes.</summary>

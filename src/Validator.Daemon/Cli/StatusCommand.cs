@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Validator.Core.Clock;
 using Validator.Core.Lists;
+using Validator.Daemon.Service;
 using Validator.Storage.Journal;
 using Validator.Storage.Lists;
 using Validator.Sync.Upload;
@@ -19,7 +20,8 @@ internal static class StatusCommand
     public const string Usage = """
         validator status [--json]
           Shows software and list versions (with their ages), unsent taps, the last upload, journal size,
-          pcscd and its readers, the last 10 taps (time, last 4 digits, brand, decision, reason) and the clock.
+          pcscd and its readers, the last 10 taps (time, last 4 digits, brand, decision, reason), the clock and
+          the running service's per-step tap latency (p50, p99, max since its start; written every 10 s).
           Works while the service runs: the journal and the lists are read from a copy, never changed.
           --json   the same as one JSON object
           Exit 0, also when something is degraded (the output says what).
@@ -55,6 +57,7 @@ internal static class StatusCommand
         var lists = ReadLists(snapshot, Path.Combine(dataDirectory, "lists.db"), now, degraded);
         var journal = ReadJournal(snapshot, Path.Combine(dataDirectory, "journal"), configuration, degraded);
         var upload = ReadUpload(configuration, dataDirectory, Path.Combine(dataDirectory, "journal"), degraded);
+        var (latency, latencyProblem) = ReadLatency(dataDirectory, degraded);
         var probe = StatusReaderProbe.Probe(TimeSpan.FromSeconds(3));
         var reader = new ReaderStatus(probe.Reachable, probe.Readers, probe.Problem);
         if (!probe.Reachable) degraded.Add($"pcscd not reachable ({probe.Problem}): 'systemctl status pcscd.socket'");
@@ -74,6 +77,8 @@ internal static class StatusCommand
             Journal = journal,
             Upload = upload,
             Reader = reader,
+            Latency = latency,
+            LatencyProblem = latencyProblem,
             Degraded = degraded,
         };
     }
@@ -98,6 +103,21 @@ internal static class StatusCommand
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
+        }
+    }
+
+    /// <summary>The latency figures the running service writes (it is another process); none before its first tap.</summary>
+    private static (LatencyReport? Report, string? Problem) ReadLatency(string dataDirectory, List<string> degraded)
+    {
+        var path = LatencyFile.PathIn(dataDirectory);
+        try
+        {
+            return (LatencyFile.Read(path), null);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            degraded.Add($"latency figures {path} unreadable: {e.Message}");
+            return (null, $"unreadable: {e.Message}");
         }
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Validator.Daemon.Service;
 
 namespace Validator.Daemon.Cli;
 
@@ -31,6 +32,12 @@ internal sealed record StatusReport
     public required UploadStatus Upload { get; init; }
 
     public required ReaderStatus Reader { get; init; }
+
+    /// <summary>Per-step tap latency the running service published; null when it has counted no tap since it started.</summary>
+    public LatencyReport? Latency { get; init; }
+
+    /// <summary>Why the published latency figures could not be read, when they could not.</summary>
+    public string? LatencyProblem { get; init; }
 
     /// <summary>Everything that is not as it should be, in words that say what to look at; empty when all is well.</summary>
     public required IReadOnlyList<string> Degraded { get; init; }
@@ -67,6 +74,13 @@ internal sealed record StatusReport
         Line("reader", Reader.Reachable
             ? Reader.Readers.Count == 0 ? "pcscd reachable, NO reader" : $"pcscd reachable, {string.Join(", ", Reader.Readers)}"
             : $"pcscd NOT reachable: {Reader.Problem}");
+        if (Latency is { } latency)
+        {
+            Line("latency", $"since {latency.Since:yyyy-MM-dd HH:mm:ss}Z, figures of {latency.WrittenAt:HH:mm:ss}Z");
+            foreach (var step in latency.Steps)
+                text.Append(CultureInfo.InvariantCulture, $"  {step.Step,-12}p50 {Ms(step.P50Ms)} ms p99 {Ms(step.P99Ms)} ms max {Ms(step.MaxMs)} ms ({step.Count} taps)\n");
+        }
+        else Line("latency", LatencyProblem ?? "no taps since start");
         Line("recent taps", Journal.Recent.Count == 0 ? "none" : "");
         foreach (var tap in Journal.Recent)
         {
@@ -80,6 +94,14 @@ internal sealed record StatusReport
         }
         return text.ToString();
     }
+
+    /// <summary>Milliseconds to two decimals below 1 ms, one below 10 ms, whole above: "0.93", "2.1", "17".</summary>
+    private static string Ms(double ms) => ms switch
+    {
+        < 1 => ms.ToString("0.##", CultureInfo.InvariantCulture),
+        < 10 => ms.ToString("0.#", CultureInfo.InvariantCulture),
+        _ => ms.ToString("0", CultureInfo.InvariantCulture),
+    };
 
     private static string Age(double hours) => hours switch
     {

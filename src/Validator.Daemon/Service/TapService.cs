@@ -21,18 +21,20 @@ internal sealed partial class TapService : IHostedService, IDisposable
     private readonly PcscCardConnector _connector;
     private readonly TapProcessor _processor;
     private readonly IFeedbackSink _feedback;
+    private readonly TapLatencies _latencies;
     private readonly ILogger<TapService> _logger;
     private readonly BlockingCollection<CardEventArgs> _arrivals = new();
     private readonly ManualResetEventSlim _serviceUp = new(false);
     private Thread? _thread;
     private long _heartbeat = Stopwatch.GetTimestamp();
 
-    public TapService(ReaderMonitor monitor, PcscCardConnector connector, TapProcessor processor, IFeedbackSink feedback, ILogger<TapService> logger)
+    public TapService(ReaderMonitor monitor, PcscCardConnector connector, TapProcessor processor, IFeedbackSink feedback, TapLatencies latencies, ILogger<TapService> logger)
     {
         _monitor = monitor;
         _connector = connector;
         _processor = processor;
         _feedback = feedback;
+        _latencies = latencies;
         _logger = logger;
         _monitor.CardInserted += (_, e) => _arrivals.Add(e);
         _monitor.ServiceStateChanged += (_, e) =>
@@ -132,6 +134,7 @@ internal sealed partial class TapService : IHostedService, IDisposable
                 result = _processor.Process(new IsoCardChannel(card!), Stopwatch.GetElapsedTime(arrival.Timestamp));
             }
         }
+        _latencies.Record(result.Timings);
         Interlocked.Increment(ref _taps);
         var total = Stopwatch.GetElapsedTime(arrival.Timestamp);
         if (_logger.IsEnabled(LogLevel.Information))

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Validator.Core.Cards;
@@ -14,6 +15,7 @@ using Validator.Pcsc;
 using Validator.Storage.Journal;
 using Validator.Storage.Lists;
 using Validator.Sync;
+using Validator.Sync.Heartbeats;
 
 namespace Validator.Daemon.Service;
 
@@ -60,6 +62,9 @@ internal static partial class ValidatorServices
         services.AddSingleton(sp => new TapProcessor(
             sp.GetRequiredService<CardReader>(), sp.GetRequiredService<FareService>(), sp.GetRequiredService<TapJournal>(), sp.GetRequiredService<IFeedbackSink>(),
             device.Id, new TapLocation(device.Line, device.Stop), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<TapLatencies>();
+        // Before the tap loop, so it stops after it and writes the last tap's figures.
+        services.AddHostedService<LatencyPublisher>();
         services.AddSingleton<TapService>();
         services.AddHostedService(sp => sp.GetRequiredService<TapService>());
         services.AddHostedService<WatchdogService>();
@@ -73,6 +78,13 @@ internal static partial class ValidatorServices
             try
             {
                 services.AddValidatorSync(sync);
+                // The same sender, told where the tap loop keeps its latency histograms.
+                services.Replace(ServiceDescriptor.Singleton(sp =>
+                {
+                    var sender = ActivatorUtilities.CreateInstance<HeartbeatSender>(sp);
+                    sender.TapSteps = sp.GetRequiredService<TapLatencies>();
+                    return sender;
+                }));
             }
             catch (ArgumentException ex)
             {

@@ -2,6 +2,7 @@ using System.Reflection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Validator.Core.Sync;
+using Validator.Core.Taps;
 using Validator.Storage.Journal;
 using Validator.Storage.Lists;
 using Validator.Sync.Lists;
@@ -48,24 +49,33 @@ public sealed class HeartbeatSender
     /// <summary>Card-present to feedback latencies measured by the tap loop, if the daemon shares them.</summary>
     public LatencyWindow? TapLatency { get; set; }
 
+    /// <summary>Per-step tap latency histograms kept by the tap loop, if the daemon shares them.</summary>
+    public TapLatencies? TapSteps { get; set; }
+
     /// <summary>The heartbeat as it would be sent now.</summary>
-    public Heartbeat Build() => new()
+    public Heartbeat Build()
     {
-        DeviceTime = _time.GetLocalNow(),
-        ClockTrusted = ClockTrusted(),
-        Lists = _lists.Live.Current.Versions,
-        QueueDepth = _journal.UnsentCount,
-        ReaderState = ReaderState(),
-        SoftwareVersion = SoftwareVersion,
-        Latency = new LatencyFigures
+        var steps = TapSteps is { Count: > 0 } latencies ? latencies.Summarize() : null;
+        var total = steps?.FirstOrDefault(s => s.Step == "total");
+        return new Heartbeat
         {
-            TapP50Ms = TapLatency?.Percentile(50),
-            TapP99Ms = TapLatency?.Percentile(99),
-            UploadP50Ms = _uploader.UploadLatency.Percentile(50),
-            UploadP99Ms = _uploader.UploadLatency.Percentile(99),
-        },
-        ListProblem = _updater.LastProblem,
-    };
+            DeviceTime = _time.GetLocalNow(),
+            ClockTrusted = ClockTrusted(),
+            Lists = _lists.Live.Current.Versions,
+            QueueDepth = _journal.UnsentCount,
+            ReaderState = ReaderState(),
+            SoftwareVersion = SoftwareVersion,
+            Latency = new LatencyFigures
+            {
+                TapP50Ms = TapLatency?.Percentile(50) ?? total?.P50Ms,
+                TapP99Ms = TapLatency?.Percentile(99) ?? total?.P99Ms,
+                UploadP50Ms = _uploader.UploadLatency.Percentile(50),
+                UploadP99Ms = _uploader.UploadLatency.Percentile(99),
+                TapSteps = steps,
+            },
+            ListProblem = _updater.LastProblem,
+        };
+    }
 
     /// <summary>Sends a heartbeat; the answer, or null when the back office could not be reached.</summary>
     public async Task<HeartbeatReply?> SendAsync(CancellationToken cancellationToken = default)
