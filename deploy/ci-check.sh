@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # CI check of the deploy/ deliverables, self-contained: installs its apt needs, builds both .deb
 # packages (build.ps1 package), lints them, installs, verifies the unit, runs the installed
-# validator, removes and purges, and runs the arm64 build under qemu against pcscd + vpcd with a
-# virtual tap. Prints PASS/FAIL per check and exits non-zero if any check failed.
-# Runs as root on a Debian 12 x64 machine or container (no systemd as PID 1 needed). ~4-5 min.
+# validator, provisions it against the reference back office (run from the source tree on loopback)
+# and runs `validator selftest` as the service user against pcscd + vpcd, removes and purges, and
+# runs the arm64 build under qemu (provision, selftest, virtual taps) against the same pcscd + vpcd
+# and back office. Prints PASS/FAIL per check and exits non-zero if any check failed.
+# Runs as root on a Debian 12 x64 machine or container (no systemd as PID 1 needed). ~5-6 min.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 root="$(pwd)"
@@ -13,23 +15,98 @@ log_dir="$root/artifacts/deploy-check"
 rm -rf "$log_dir"; mkdir -p "$log_dir"
 failures=0
 own_pcscd=""
+own_backoffice=""
+# Secrets, keys and the back office's database of this run; removed at exit.
+ci_dir="$(mktemp -d)"
 
 pass() { printf 'PASS: %s\n' "$*"; }
 fail() { printf 'FAIL: %s\n' "$*"; failures=$((failures + 1)); }
 step() { printf '\n==== %s ====\n' "$*"; }
+check_log() { printf '%s/%s.log' "$log_dir" "$(printf '%s' "$1" | tr -c 'A-Za-z0-9' '_' | cut -c1-60)"; }
 # check "what" command...: PASS/FAIL on the command's exit code, its output kept in the log dir.
 check() {
   local what="$1"; shift
   local out
-  out="$log_dir/$(printf '%s' "$what" | tr -c 'A-Za-z0-9' '_' | cut -c1-60).log"
+  out="$(check_log "$what")"
   if "$@" >"$out" 2>&1; then pass "$what"; else fail "$what (exit $?; output below)"; sed 's/^/    /' "$out" | tail -n 20; fi
 }
-cleanup() {
+stop_pcscd() {
   if [ -n "$own_pcscd" ] && kill -0 "$own_pcscd" 2>/dev/null; then kill "$own_pcscd"; wait "$own_pcscd" 2>/dev/null; fi
+  own_pcscd=""
+}
+stop_backoffice() {
+  if [ -n "$own_backoffice" ] && kill -0 "$own_backoffice" 2>/dev/null; then kill "$own_backoffice"; wait "$own_backoffice" 2>/dev/null; fi
+  own_backoffice=""
+}
+cleanup() {
+  stop_pcscd
+  stop_backoffice
   [ -n "${pcscd_dir:-}" ] && rm -rf "$pcscd_dir"
   [ -n "${arm_root:-}" ] && rm -rf "$arm_root"
+  rm -rf "$ci_dir"
 }
 trap cleanup EXIT
+
+# One pcscd per machine (/run/pcscd/pcscd.comm). Start ours with a vpcd reader; never tap into
+# someone else's: if another pcscd serves the socket, wait for it, then give up. Used by the
+# installed validator's selftest and by the arm64 section; stopped after the arm64 section.
+pcscd_socket=/run/pcscd/pcscd.comm
+pcscd_serves() { [ -S "$pcscd_socket" ] && python3 -c "import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])" "$pcscd_socket" 2>/dev/null; }
+start_vpcd_pcscd() {
+  for _ in $(seq 1 60); do if pcscd_serves; then sleep 1; else break; fi; done
+  if pcscd_serves; then
+    fail "another pcscd serves $pcscd_socket (pids: $(pgrep -x pcscd | tr '\n' ' ')); stop it and rerun"
+    return 1
+  fi
+  pcscd_dir="$(mktemp -d)"
+  printf 'FRIENDLYNAME "Virtual PCD"\nDEVICENAME   /dev/null:0x8C7B\nLIBPATH      /usr/lib/pcsc/drivers/serial/libifdvpcd.so\nCHANNELID    0x8C7B\n' >"$pcscd_dir/vpcd"
+  /usr/sbin/pcscd --foreground --config "$pcscd_dir" >"$log_dir/pcscd.log" 2>&1 &
+  own_pcscd=$!
+  for _ in $(seq 1 100); do grep -q ':8C7B 00000000:0000 0A' /proc/net/tcp /proc/net/tcp6 2>/dev/null && break; sleep 0.1; done
+  if grep -q ':8C7B 00000000:0000 0A' /proc/net/tcp /proc/net/tcp6 2>/dev/null; then
+    pass "pcscd started (pid $own_pcscd) with the vpcd reader on port 35963"
+  else
+    fail "pcscd with vpcd did not come up"; tail -n 20 "$log_dir/pcscd.log"; stop_pcscd; return 1
+  fi
+}
+
+# The reference back office (not packaged) from the source tree, on loopback, knowing the two CI
+# devices; its list signing key is what provision gets as --list-key-file. Secrets go through the
+# environment (ASP.NET Core reads unprefixed variables), not the command line, where ps shows them.
+backoffice_dll="$root/src/Validator.Backoffice/bin/Release/net10.0/Validator.Backoffice.dll"
+start_backoffice() {
+  if ! dotnet build -c Release -nologo -v q src/Validator.Backoffice >"$log_dir/backoffice-build.log" 2>&1 || [ ! -f "$backoffice_dll" ]; then
+    fail "dotnet build -c Release src/Validator.Backoffice"; tail -n 20 "$log_dir/backoffice-build.log"; return 1
+  fi
+  backoffice_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  backoffice_url="http://127.0.0.1:$backoffice_port/"
+  admin_token="$(openssl rand -hex 24)"
+  openssl rand -hex 24 >"$ci_dir/secret-ci-bus-1"
+  openssl rand -hex 24 >"$ci_dir/secret-ci-bus-arm64"
+  chmod 0600 "$ci_dir"/secret-*
+  Backoffice__AdminToken="$admin_token" \
+  Backoffice__Devices__0__Id=ci-bus-1 Backoffice__Devices__0__Secret="$(cat "$ci_dir/secret-ci-bus-1")" \
+  Backoffice__Devices__1__Id=ci-bus-arm64 Backoffice__Devices__1__Secret="$(cat "$ci_dir/secret-ci-bus-arm64")" \
+  Backoffice__DatabasePath="$ci_dir/backoffice.db" Backoffice__SigningKeyPath="$ci_dir/list-signing-key.pem" \
+    dotnet "$backoffice_dll" --urls "http://127.0.0.1:$backoffice_port" >"$log_dir/backoffice.log" 2>&1 &
+  own_backoffice=$!
+  for _ in $(seq 1 150); do
+    curl -fsS -o "$ci_dir/list-key.pem" -H "Authorization: Bearer $admin_token" "${backoffice_url}v1/admin/signing-key" 2>/dev/null && break
+    kill -0 "$own_backoffice" 2>/dev/null || break
+    sleep 0.2
+  done
+  if grep -q 'BEGIN PUBLIC KEY' "$ci_dir/list-key.pem" 2>/dev/null; then
+    pass "reference back office on $backoffice_url (pid $own_backoffice); list key from GET /v1/admin/signing-key"
+  else
+    fail "reference back office did not come up on $backoffice_url"; tail -n 20 "$log_dir/backoffice.log"; stop_backoffice; return 1
+  fi
+}
+# selftest_ok LOG: selftest's output, printed into the CI log; no FAIL line, and the reader and the
+# back office checks passed for real (the clock and list-age checks may WARN on a CI machine).
+selftest_ok() {
+  sed 's/^/    | /' "$1"
+  ! grep -q '^FAIL' "$1" && grep -qE '^PASS +reader ' "$1" && grep -qE '^PASS +upstream ' "$1" && grep -q '^selftest passed' "$1"
+}
 
 step "apt: dpkg-dev, lintian, systemd-analyze, qemu-user-static, pcscd + vpcd, arm64 runtime libraries"
 need=()
@@ -119,14 +196,36 @@ check "validator demo --fast --in-process as the service user" runuser -u valida
 check "validator leds (start-up pattern) on simulated GPIO with the shipped settings" sh -c \
   'out="$0"; /usr/bin/validator leds --output startup --simulate "$out" && grep -q "^pin 17 1" "$out"' "$log_dir/leds-pins.txt"
 
+step "provision the installed validator; selftest against pcscd + vpcd and the back office"
+start_vpcd_pcscd
+start_backoffice
+if [ -n "$own_backoffice" ]; then
+  what="validator provision (device secret file, back office's list key, new token key)"
+  check "$what" /usr/bin/validator provision --device-id ci-bus-1 --upstream "$backoffice_url" \
+      --device-secret-file "$ci_dir/secret-ci-bus-1" --list-key-file "$ci_dir/list-key.pem" --generate-token-key
+  sed 's/^/    | /' "$(check_log "$what")"
+  check "provision printed no secret" sh -c '! grep -qF "$(cat "$0")" "$1"' "$ci_dir/secret-ci-bus-1" "$(check_log "$what")"
+  check "validator.json and token.key 0600, owned by the validator user" sh -c \
+    '[ "$(stat -c "%U:%G %a" /etc/validator/validator.json)" = "validator:validator 600" ] && [ "$(stat -c "%U:%G %a" /etc/validator/token.key)" = "validator:validator 600" ]'
+else
+  fail "validator provision: no back office to provision against (see above)"
+fi
+# As the service user: provision gave it the configuration and token key; pcscd's socket is open to
+# all local users; --simulate-gpio because this machine has no GPIO.
+runuser -u validator -- /usr/bin/validator selftest --simulate-gpio >"$log_dir/selftest-amd64.log" 2>&1; rc=$?
+if selftest_ok "$log_dir/selftest-amd64.log" && [ $rc -eq 0 ]; then
+  pass "/usr/bin/validator selftest --simulate-gpio as the validator user: exit 0, no FAIL, reader and back office PASS"
+else
+  fail "/usr/bin/validator selftest --simulate-gpio as the validator user (exit $rc; output above)"
+fi
+
 step "dpkg -r keeps configuration and data"
 echo "// technician's edit" >>/etc/validator/validator.json
-head -c 32 /dev/urandom >/etc/validator/token.key
 echo "unsent taps" >/var/lib/validator/ci-marker
 check "dpkg -r validator" dpkg -r validator
 check "program gone after remove" sh -c '[ ! -e /opt/validator/validator ] && [ ! -e /usr/bin/validator ]'
 check "config kept after remove (with the local edit)" grep -q "technician's edit" /etc/validator/validator.json
-check "provisioned secret kept after remove" test -s /etc/validator/token.key
+check "provisioned secrets kept after remove" sh -c 'test -s /etc/validator/token.key && grep -q "\"ci-bus-1\"" /etc/validator/validator.json'
 check "data kept after remove" grep -q "unsent taps" /var/lib/validator/ci-marker
 check "user kept after remove" getent passwd validator
 check "reinstall keeps the edited conffile" sh -c "dpkg -i '$amd64_deb' >/dev/null && grep -q \"technician's edit\" /etc/validator/validator.json && grep -q 'unsent taps' /var/lib/validator/ci-marker"
@@ -145,37 +244,41 @@ arm_validator="$arm_root/opt/validator/validator"
 # ELF e_machine (offset 18) 0xb7 is EM_AARCH64.
 check "arm64 package holds an aarch64 executable" sh -c "[ \"\$(od -An -tx1 -j18 -N2 '$arm_validator' | tr -d ' ')\" = b700 ]"
 check "arm64 validator version under qemu" sh -c "qemu-aarch64-static '$arm_validator' version | grep -q '^validator $version'"
-# One pcscd per machine (/run/pcscd/pcscd.comm). Start ours with a vpcd reader; never tap into
-# someone else's: if another pcscd serves the socket, wait for it, then give up.
-pcscd_socket=/run/pcscd/pcscd.comm
-for _ in $(seq 1 60); do
-  if [ -S "$pcscd_socket" ] && python3 -c "import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])" "$pcscd_socket" 2>/dev/null; then sleep 1; else break; fi
-done
-if [ -S "$pcscd_socket" ] && python3 -c "import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])" "$pcscd_socket" 2>/dev/null; then
-  fail "another pcscd serves $pcscd_socket (pids: $(pgrep -x pcscd | tr '\n' ' ')); stop it and rerun"
+# Provisioned into a configuration of its own (VALIDATOR_CONFIG, data directory beside it) as a
+# second device of the back office, then selftest and the demo's virtual taps, all through
+# libpcsclite1:arm64 and the pcscd + vpcd started above.
+arm_cfg="$ci_dir/arm64"
+mkdir -p "$arm_cfg/data"
+printf '{ "Device": { "DataDirectory": "%s" } }\n' "$arm_cfg/data" >"$arm_cfg/validator.json"
+if [ -n "$own_backoffice" ]; then
+  check "arm64 validator provision under qemu (VALIDATOR_CONFIG)" env VALIDATOR_CONFIG="$arm_cfg/validator.json" \
+    timeout 120 qemu-aarch64-static "$arm_validator" provision --device-id ci-bus-arm64 --upstream "$backoffice_url" \
+      --device-secret-file "$ci_dir/secret-ci-bus-arm64" --list-key-file "$ci_dir/list-key.pem" --generate-token-key
 else
-  pcscd_dir="$(mktemp -d)"
-  printf 'FRIENDLYNAME "Virtual PCD"\nDEVICENAME   /dev/null:0x8C7B\nLIBPATH      /usr/lib/pcsc/drivers/serial/libifdvpcd.so\nCHANNELID    0x8C7B\n' >"$pcscd_dir/vpcd"
-  /usr/sbin/pcscd --foreground --config "$pcscd_dir" >"$log_dir/pcscd.log" 2>&1 &
-  own_pcscd=$!
-  for _ in $(seq 1 100); do grep -q ':8C7B 00000000:0000 0A' /proc/net/tcp /proc/net/tcp6 2>/dev/null && break; sleep 0.1; done
-  if grep -q ':8C7B 00000000:0000 0A' /proc/net/tcp /proc/net/tcp6 2>/dev/null; then
-    pass "pcscd started (pid $own_pcscd) with the vpcd reader on port 35963"
-    # The demo taps virtual cards into vpcd; the arm64 build reads them through libpcsclite1:arm64 and pcscd.
-    if timeout 300 qemu-aarch64-static "$arm_validator" demo --fast --students 3 >"$log_dir/arm64-demo.log" 2>&1; then
-      if grep -q "the machine's pcscd with the vpcd virtual reader" "$log_dir/arm64-demo.log"; then
-        pass "arm64 validator read every virtual tap through pcscd + vpcd: $(grep -E '^ +[0-9]+ taps' "$log_dir/arm64-demo.log" | head -n 1 | sed 's/^ *//')"
-      else
-        fail "arm64 demo did not use pcscd + vpcd"; sed 's/^/    /' "$log_dir/arm64-demo.log" | head -n 20
-      fi
+  fail "arm64 validator provision: no back office to provision against (see above)"
+fi
+if [ -n "$own_pcscd" ]; then
+  VALIDATOR_CONFIG="$arm_cfg/validator.json" timeout 180 qemu-aarch64-static "$arm_validator" selftest --simulate-gpio >"$log_dir/selftest-arm64.log" 2>&1; rc=$?
+  if selftest_ok "$log_dir/selftest-arm64.log" && [ $rc -eq 0 ]; then
+    pass "arm64 validator selftest --simulate-gpio under qemu: exit 0, no FAIL, reader and back office PASS"
+  else
+    fail "arm64 validator selftest under qemu (exit $rc; output above)"
+  fi
+  # The demo taps virtual cards into vpcd; the arm64 build reads them through libpcsclite1:arm64 and pcscd.
+  if timeout 300 qemu-aarch64-static "$arm_validator" demo --fast --students 3 >"$log_dir/arm64-demo.log" 2>&1; then
+    if grep -q "the machine's pcscd with the vpcd virtual reader" "$log_dir/arm64-demo.log"; then
+      pass "arm64 validator read every virtual tap through pcscd + vpcd: $(grep -E '^ +[0-9]+ taps' "$log_dir/arm64-demo.log" | head -n 1 | sed 's/^ *//')"
     else
-      fail "arm64 demo under qemu (exit $?)"; sed 's/^/    /' "$log_dir/arm64-demo.log" | tail -n 30
+      fail "arm64 demo did not use pcscd + vpcd"; sed 's/^/    /' "$log_dir/arm64-demo.log" | head -n 20
     fi
   else
-    fail "pcscd with vpcd did not come up"; tail -n 20 "$log_dir/pcscd.log"
+    fail "arm64 demo under qemu (exit $?)"; sed 's/^/    /' "$log_dir/arm64-demo.log" | tail -n 30
   fi
-  kill "$own_pcscd" 2>/dev/null; wait "$own_pcscd" 2>/dev/null; own_pcscd=""
+else
+  fail "arm64 selftest and virtual taps: no pcscd with the vpcd reader (see above)"
 fi
+stop_pcscd
+stop_backoffice
 
 step "flashing script and first-boot tests"
 check "tests/deploy/flash-sd.test.sh" bash tests/deploy/flash-sd.test.sh

@@ -4,10 +4,13 @@
 #
 #   sudo deploy/flash-sd.sh --image 2025-xx-xx-raspios-bookworm-arm64-lite.img.xz --device /dev/sdX \
 #        --deb artifacts/packages/validator_0.1.0_arm64.deb --device-id BUS-0042-FRONT \
-#        --upstream https://backoffice.example/ [--ssh-key ~/.ssh/id_ed25519.pub] [options]
+#        --upstream https://backoffice.example/ --device-secret-file bus-0042-front.secret \
+#        --list-key-file list-signing-key.pub.pem --token-key-file fleet-token.key \
+#        [--ssh-key ~/.ssh/id_ed25519.pub] [options]
 #
 # What it writes:
 #   boot partition (FAT, editable from any laptop):  validator/device.env, validator/validator_*.deb,
+#                                                    validator/list-key.pem, validator/token.key,
 #                                                    validator/debs/*.deb (with --offline-debs),
 #                                                    userconf.txt (the technician user), ssh (with --ssh-key)
 #   root partition (ext4):  /usr/local/sbin/validator-firstboot and validator-firstboot.service,
@@ -20,8 +23,12 @@
 #   --deb FILE            validator_<version>_arm64.deb (required)
 #   --device-id ID        the id the back office knows this door by (required)
 #   --upstream URL        the back office (required)
+#   --device-secret-file F  the device secret the back office gave this door (required; erased after use)
+#   --list-key-file PEM   the back office's list signing public key, GET /v1/admin/signing-key (required)
+#   --token-key-file F    the fleet's card-token key (erased after use); without it, give
+#                         --provision-args --generate-token-key (the first device of a new fleet only)
 #   --hostname NAME       default validator-<device id>
-#   --provision-args STR  extra `validator provision` arguments, e.g. an enrollment code (erased after use)
+#   --provision-args STR  extra `validator provision` arguments, e.g. "--line 42 --stop Bernburg" (erased after use)
 #   --ssh-key FILE        public key for the technician login (user --tech-user, default tech)
 #   --wifi-ssid S --wifi-psk-file F --wifi-country CC   Wi-Fi of the bus's router
 #   --buzzer passive|active|none                        default passive (enables PWM on GPIO 18)
@@ -33,6 +40,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 image="" device="" no_flash=0 deb="" device_id="" upstream="" hostname="" provision_args=""
+device_secret_file="" list_key_file="" token_key_file=""
 ssh_key="" tech_user="tech" wifi_ssid="" wifi_psk_file="" wifi_country="DE" buzzer="passive"
 offline_debs="" boot_dir="" root_dir="" yes=0 dry_run=0
 
@@ -49,6 +57,9 @@ while [ $# -gt 0 ]; do
     --device-id) device_id="$2"; shift 2 ;;
     --upstream) upstream="$2"; shift 2 ;;
     --hostname) hostname="$2"; shift 2 ;;
+    --device-secret-file) device_secret_file="$2"; shift 2 ;;
+    --list-key-file) list_key_file="$2"; shift 2 ;;
+    --token-key-file) token_key_file="$2"; shift 2 ;;
     --provision-args) provision_args="$2"; shift 2 ;;
     --ssh-key) ssh_key="$2"; shift 2 ;;
     --tech-user) tech_user="$2"; shift 2 ;;
@@ -75,6 +86,12 @@ check_inputs() {
   [ -n "$device_id" ] || die "--device-id is required"
   [[ "$device_id" =~ ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$ ]] || die "--device-id '$device_id': letters, digits, '.', '_', '-' only"
   [[ "$upstream" =~ ^https://[^[:space:]]+$ ]] || die "--upstream must be an https:// address (the device secret travels on it)"
+  # What `validator provision` needs at the first boot (it refuses to run without them).
+  [ -n "$device_secret_file" ] && [ -f "$device_secret_file" ] || die "--device-secret-file is required: a file holding the device secret from the back office"
+  [ "$(head -n 1 "$device_secret_file" | tr -d '\r\n' | wc -c)" -ge 16 ] || die "--device-secret-file $device_secret_file: the secret is shorter than 16 characters"
+  [ -n "$list_key_file" ] && [ -f "$list_key_file" ] || die "--list-key-file is required: the back office's list signing public key (GET /v1/admin/signing-key)"
+  grep -q -- '-----BEGIN PUBLIC KEY-----' "$list_key_file" || die "--list-key-file $list_key_file is not a PEM public key"
+  [ -z "$token_key_file" ] || { [ -f "$token_key_file" ] && [ "$(wc -c <"$token_key_file")" -ge 32 ]; } || die "--token-key-file $token_key_file must exist and hold at least 32 bytes"
   [ -z "$hostname" ] || [[ "$hostname" =~ ^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$ ]] || die "--hostname '$hostname' is not a valid host name"
   case "$buzzer" in passive|active|none) ;; *) die "--buzzer must be passive, active or none" ;; esac
   [ -z "$ssh_key" ] || { [ -f "$ssh_key" ] && grep -qE '^(ssh-|ecdsa-|sk-)' "$ssh_key"; } || die "--ssh-key $ssh_key is not a public key file"
@@ -119,9 +136,11 @@ check_device() {
 device_env() {
   cat <<ENV
 # Written by deploy/flash-sd.sh on $(date -u +%Y-%m-%dT%H:%MZ). KEY=value only; never executed.
-# Secret values (PROVISION_ARGS, WIFI_PSK) are erased once the first boot has used them.
+# Secret values (DEVICE_SECRET, PROVISION_ARGS, WIFI_PSK, and validator/token.key) are erased once
+# the first boot has used them.
 DEVICE_ID=$device_id
 UPSTREAM_URL=$upstream
+DEVICE_SECRET=$(head -n 1 "$device_secret_file" | tr -d '\r')
 HOSTNAME=$hostname
 PROVISION_ARGS=$provision_args
 TECH_USER=$tech_user
@@ -140,7 +159,12 @@ install_boot_files() {
   rm -f "$boot"/validator/validator_*.deb
   cp "$deb" "$boot/validator/"
   device_env >"$boot/validator/device.env"
-  chmod 0600 "$boot/validator/device.env" 2>/dev/null || true  # FAT ignores it; ext4 test images do not
+  cp "$list_key_file" "$boot/validator/list-key.pem"
+  rm -f "$boot/validator/token.key"
+  [ -z "$token_key_file" ] || cp "$token_key_file" "$boot/validator/token.key"
+  # FAT ignores the modes; ext4 test images do not.
+  chmod 0600 "$boot/validator/device.env" 2>/dev/null || true
+  [ -z "$token_key_file" ] || chmod 0600 "$boot/validator/token.key" 2>/dev/null || true
   if [ -n "$offline_debs" ]; then
     mkdir -p "$boot/validator/debs"
     cp "$offline_debs"/*.deb "$boot/validator/debs/"
@@ -196,13 +220,14 @@ main() {
 
   say "plan: $mode"
   say "  device id $device_id, back office $upstream, package $(basename "$deb")"
+  say "  list key $list_key_file, card-token key ${token_key_file:-(none: --generate-token-key in --provision-args?)}"
   [ -n "$ssh_key" ] && say "  technician login '$tech_user' with key $(awk '{print $1, $3}' "$ssh_key")"
   [ -n "$wifi_ssid" ] && say "  Wi-Fi '$wifi_ssid' ($wifi_country)"
   [ -n "$offline_debs" ] && say "  offline packages: $(ls "$offline_debs"/*.deb | wc -l) from $offline_debs"
   [ -n "$device" ] && lsblk -o NAME,SIZE,MODEL,TRAN,MOUNTPOINTS "$device" 2>/dev/null | sed 's/^/  /'
   if [ $dry_run -eq 1 ]; then
     say "dry run: would write to the boot partition validator/device.env:"
-    device_env | sed -E 's/^(PROVISION_ARGS|WIFI_PSK)=.+/\1=<secret>/; s/^/    /'
+    device_env | sed -E 's/^(DEVICE_SECRET|PROVISION_ARGS|WIFI_PSK)=.+/\1=<secret>/; s/^/    /'
     say "dry run: nothing written"
     return 0
   fi

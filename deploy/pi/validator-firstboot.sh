@@ -4,7 +4,8 @@
 #   1. system: host name, technician login, Wi-Fi, SD-card care, hardware watchdog, PWM overlay;
 #      reboots once if the firmware config changed (overlays are read at boot only);
 #   2. the validator package from the boot partition (apt, or the offline .debs next to it);
-#   3. `validator provision` with the device id and back office, then `validator selftest`;
+#   3. `validator provision` with the device id, back office, device secret, list key and card-token
+#      key from the boot partition, then `validator selftest`, then the service (re)started;
 #   4. erases the secrets from the boot partition and disables itself.
 # Each step is idempotent, so a power cut or a missing network only means it runs again.
 # Exit codes: 0 done, 75 retry later (network), 64/78 a technician must fix device.env.
@@ -154,15 +155,27 @@ step_package() {
 }
 
 step_provision() {
-  local env="$1" device_id upstream args rc
+  local boot="$1" env="$2" device_id upstream secret args rc
+  local list_key="$boot/validator/list-key.pem" token_key="$boot/validator/token.key" secret_file token_args=()
   device_id="$(env_get DEVICE_ID "$env")"
   upstream="$(env_get UPSTREAM_URL "$env")"
+  secret="$(env_get DEVICE_SECRET "$env")"
   args="$(env_get PROVISION_ARGS "$env")"
+  [ -n "$secret" ] || { log "DEVICE_SECRET is empty in validator/device.env: fix it on the boot partition and reboot"; return 64; }
+  [ -f "$list_key" ] || { log "validator/list-key.pem (the back office's list signing key) is missing on the boot partition"; return 64; }
+  # The fleet's card-token key; without it PROVISION_ARGS must say --generate-token-key (provision says so).
+  [ -f "$token_key" ] && token_args=(--token-key-file "$token_key")
+  # The secret goes to provision in a 0600 file in RAM (/run), not on the command line where ps shows it.
+  secret_file="$R/run/validator-firstboot/device-secret"
+  mkdir -p "$(dirname "$secret_file")" && chmod 0700 "$(dirname "$secret_file")"
+  (umask 077 && printf '%s\n' "$secret" >"$secret_file")
   log "provisioning $device_id against $upstream"
   # PROVISION_ARGS is split on spaces on purpose (several options); it is never evaluated by a shell.
   # shellcheck disable=SC2086
-  sys validator provision --device-id "$device_id" --upstream "$upstream" $args
+  sys validator provision --device-id "$device_id" --upstream "$upstream" --device-secret-file "$secret_file" \
+    --list-key-file "$list_key" "${token_args[@]}" $args
   rc=$?
+  rm -f "$secret_file"
   case $rc in
     0) return 0 ;;
     64|78) log "validator provision refused the settings (exit $rc): fix validator/device.env on the boot partition and reboot"; return $rc ;;
@@ -190,16 +203,20 @@ main() {
 
   step_package "$boot"; rc=$?; [ $rc -eq 0 ] || exit $rc
   if [ ! -e "$state/provisioned" ]; then
-    step_provision "$env"; rc=$?; [ $rc -eq 0 ] || exit $rc
+    step_provision "$boot" "$env"; rc=$?; [ $rc -eq 0 ] || exit $rc
     touch "$state/provisioned"
   fi
 
   # The self-test's verdict is for the technician (journal, LEDs); the first boot is done either way.
   if sys validator selftest; then log "selftest passed"; else log "selftest FAILED: see 'journalctl -u validator-firstboot' and docs/operations.md"; fi
+  # Unprovisioned, the service stopped with exit 78 and is not restarted by systemd; provision does
+  # not restart it either. After the selftest, which needs the pins the service would hold.
+  sys systemctl restart validator.service
 
   # Secrets must not stay on a FAT partition anyone can read: keep the non-secret settings only.
-  sed -E -i 's/^(PROVISION_ARGS|WIFI_PSK)=.*/\1=/' "$env"
+  sed -E -i 's/^(DEVICE_SECRET|PROVISION_ARGS|WIFI_PSK)=.*/\1=/' "$env"
   mv "$env" "$env.done"
+  rm -f "$boot/validator/token.key"
   rm -rf "$boot/validator/debs"
   touch_done
   sys systemctl disable validator-firstboot.service

@@ -27,12 +27,16 @@ expect_refused() {
 deb="$work/validator_9.9.9_arm64.deb"; echo "not a real package" >"$deb"
 echo "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITESTKEYONLY tech@laptop" >"$work/key.pub"
 echo "wifi-passphrase-for-test" >"$work/psk"
+echo "device-secret-for-test-0042" >"$work/secret"
+openssl ecparam -name prime256v1 -genkey 2>/dev/null | openssl ec -pubout -out "$work/list-key.pem" 2>/dev/null
+printf 'token-key-for-test-%032d' 0 >"$work/token.key"
 fake_partitions() { # $1 boot dir, $2 root dir: the files flash-sd.sh looks for
   mkdir -p "$1" "$2/etc/systemd/system"
   printf 'console=serial0,115200 root=PARTUUID=1234-02 rootfstype=ext4 fsck.repair=yes rootwait\n' >"$1/cmdline.txt"
   printf '[all]\ndtparam=audio=on\n' >"$1/config.txt"
 }
-common=(--deb "$deb" --device-id BUS-0042-FRONT --upstream https://backoffice.example/)
+common=(--deb "$deb" --device-id BUS-0042-FRONT --upstream https://backoffice.example/ --device-secret-file "$work/secret"
+        --list-key-file "$work/list-key.pem" --token-key-file "$work/token.key")
 
 # ---- argument checks --------------------------------------------------------------------------
 fake_partitions "$work/b" "$work/r"
@@ -40,6 +44,8 @@ expect_refused "refuses a missing device id" "--device-id is required" "$flash" 
 expect_refused "refuses a plain-http back office" "https://" "$flash" --deb "$deb" --device-id A --upstream http://x.example/ --boot-dir "$work/b" --root-dir "$work/r"
 cp "$deb" "$work/validator_9.9.9_amd64.deb"
 expect_refused "refuses an amd64 package" "arm64" "$flash" --deb "$work/validator_9.9.9_amd64.deb" --device-id A --upstream https://x.example/ --boot-dir "$work/b" --root-dir "$work/r"
+expect_refused "refuses a card without the device secret" "--device-secret-file is required" "$flash" --deb "$deb" --device-id A --upstream https://x.example/ --list-key-file "$work/list-key.pem" --boot-dir "$work/b" --root-dir "$work/r"
+expect_refused "refuses a list key that is no PEM public key" "not a PEM public key" "$flash" "${common[@]}" --list-key-file "$work/psk" --boot-dir "$work/b" --root-dir "$work/r"
 expect_refused "refuses Wi-Fi passphrase without a file" "--wifi-psk-file" "$flash" "${common[@]}" --wifi-ssid bus --boot-dir "$work/b" --root-dir "$work/r"
 cp "$deb" "$work/fake.img"
 expect_refused "refuses a regular file as device" "not a block device" "$flash" "${common[@]}" --image "$work/fake.img" --device "$work/fake.img" --yes
@@ -48,7 +54,7 @@ expect_refused "refuses a partition-less image name" ".img or .img.xz" "$flash" 
 # ---- dry run writes nothing ---------------------------------------------------------------------
 expect_ok "dry run succeeds" "$flash" "${common[@]}" --provision-args "--enrollment-code S3CRET" --boot-dir "$work/b" --root-dir "$work/r" --dry-run
 if [ ! -e "$work/b/validator" ] && [ ! -e "$work/r/usr/local/sbin/validator-firstboot" ]; then pass "dry run wrote nothing"; else fail "dry run wrote files"; fi
-if grep -q "PROVISION_ARGS=<secret>" "$work/out" && ! grep -q S3CRET "$work/out"; then pass "dry run hides secrets"; else fail "dry run printed a secret"; fi
+if grep -q "PROVISION_ARGS=<secret>" "$work/out" && grep -q "DEVICE_SECRET=<secret>" "$work/out" && ! grep -q "S3CRET\|device-secret-for-test" "$work/out"; then pass "dry run hides secrets"; else fail "dry run printed a secret"; fi
 
 # ---- preparing mounted partitions ----------------------------------------------------------------
 expect_ok "prepares mounted partitions" "$flash" "${common[@]}" --ssh-key "$work/key.pub" --wifi-ssid bus-router --wifi-psk-file "$work/psk" --boot-dir "$work/b" --root-dir "$work/r" --yes
@@ -56,7 +62,10 @@ check_card() { # $1 boot dir, $2 root dir, $3 label
   local b="$1" r="$2" l="$3"
   [ -f "$b/validator/validator_9.9.9_arm64.deb" ] && pass "$l: package on the boot partition" || fail "$l: package missing"
   grep -qx "DEVICE_ID=BUS-0042-FRONT" "$b/validator/device.env" && grep -qx "UPSTREAM_URL=https://backoffice.example/" "$b/validator/device.env" \
-    && pass "$l: device.env holds device id and back office" || fail "$l: device.env wrong"
+    && grep -qx "DEVICE_SECRET=device-secret-for-test-0042" "$b/validator/device.env" \
+    && pass "$l: device.env holds device id, back office and device secret" || fail "$l: device.env wrong"
+  cmp -s "$work/list-key.pem" "$b/validator/list-key.pem" && cmp -s "$work/token.key" "$b/validator/token.key" \
+    && pass "$l: list key and card-token key on the boot partition" || fail "$l: list key or token key missing"
   [ -x "$r/usr/local/sbin/validator-firstboot" ] && [ -f "$r/etc/systemd/system/validator-firstboot.service" ] \
     && [ "$(readlink "$r/etc/systemd/system/multi-user.target.wants/validator-firstboot.service")" = /etc/systemd/system/validator-firstboot.service ] \
     && pass "$l: first-boot service installed and enabled in the root file system" || fail "$l: first-boot service missing"
@@ -88,10 +97,12 @@ grep -q "^ssh-ed25519 " "$fb/home/tech/.ssh/authorized_keys" && grep -qx "Passwo
 grep -q "nmcli connection add type wifi .*ssid bus-router" "$work/fb1" && pass "Wi-Fi connection added" || fail "Wi-Fi"
 VALIDATOR_FIRSTBOOT_ROOT="$fb" bash "$firstboot" >"$work/fb2" 2>&1; rc=$?
 [ $rc -eq 0 ] && grep -q "would run: env DEBIAN_FRONTEND=noninteractive apt-get install -y -q .*validator_9.9.9_arm64.deb" "$work/fb2" \
-  && grep -q "would run: validator provision --device-id BUS-0042-FRONT --upstream https://backoffice.example/ --enrollment-code S3CRET" "$work/fb2" \
-  && grep -q "would run: validator selftest" "$work/fb2" && ! grep -q "systemctl reboot" "$work/fb2" \
-  && pass "first boot, pass 2: installs, provisions, self-tests, no second reboot" || { fail "first boot pass 2 (exit $rc)"; sed 's/^/    /' "$work/fb2"; }
-[ -f "$fb/boot/firmware/validator/device.env.done" ] && ! grep -rq "S3CRET\|wifi-passphrase-for-test" "$fb/boot/firmware" \
+  && grep -qF "would run: validator provision --device-id BUS-0042-FRONT --upstream https://backoffice.example/ --device-secret-file $fb/run/validator-firstboot/device-secret --list-key-file $fb/boot/firmware/validator/list-key.pem --token-key-file $fb/boot/firmware/validator/token.key --enrollment-code S3CRET" "$work/fb2" \
+  && grep -q "would run: validator selftest" "$work/fb2" && grep -q "would run: systemctl restart validator.service" "$work/fb2" \
+  && ! grep -q "systemctl reboot" "$work/fb2" \
+  && pass "first boot, pass 2: installs, provisions, self-tests, starts the service, no second reboot" || { fail "first boot pass 2 (exit $rc)"; sed 's/^/    /' "$work/fb2"; }
+[ -f "$fb/boot/firmware/validator/device.env.done" ] && ! grep -rq "S3CRET\|wifi-passphrase-for-test\|device-secret-for-test" "$fb/boot/firmware" "$fb/run" \
+  && [ ! -e "$fb/boot/firmware/validator/token.key" ] \
   && pass "secrets erased from the boot partition" || fail "secrets left on the boot partition"
 [ -f "$fb/var/lib/validator-firstboot/done" ] && pass "first boot marked done" || fail "done marker"
 printf 'DEVICE_ID=X\nUPSTREAM_URL=ftp://nope\n' >"$fb/boot/firmware/validator/device.env"; rm -f "$fb/var/lib/validator-firstboot/done"
