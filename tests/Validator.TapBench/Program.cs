@@ -70,8 +70,9 @@ try
     using var connector = new PcscCardConnector();
     using var inserted = new BlockingCollection<CardEventArgs>();
     using var removed = new BlockingCollection<CardEventArgs>();
-    monitor.CardInserted += (_, e) => inserted.Add(e);
-    monitor.CardRemoved += (_, e) => removed.Add(e);
+    const string Reader = "Virtual PCD 00 00";
+    monitor.CardInserted += (_, e) => { if (e.ReaderName == Reader) inserted.Add(e); };
+    monitor.CardRemoved += (_, e) => { if (e.ReaderName == Reader) removed.Add(e); };
     monitor.Start();
 
     var total = new List<double>();
