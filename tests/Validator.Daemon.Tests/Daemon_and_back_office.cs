@@ -97,6 +97,8 @@ public sealed partial class Daemon_and_back_office
         Assert.That(steps.Select(s => s.GetProperty("step").GetString()), Is.EqualTo(new[] { "connect", "read", "decide", "journal", "feedback", "total" }));
         Assert.That(steps.Single(s => s.GetProperty("step").GetString() == "read").GetProperty("p99Ms").GetDouble(), Is.GreaterThan(0));
 
+        Assert.That(WaitForHeartbeatReaderState(admin), Does.EndWith("reader(s)"), "the heartbeat says how many readers the device sees");
+
         daemon.Terminate();
         Assert.That(daemon.WaitForExit(Patience), Is.Zero, daemon.Output);
         Assert.That(PanScanner.Find(daemon.Output + backoffice.Output), Is.Empty);
@@ -142,6 +144,23 @@ public sealed partial class Daemon_and_back_office
             var taps = (doc.RootElement.ValueKind == JsonValueKind.Array ? doc.RootElement : doc.RootElement.GetProperty("taps")).EnumerateArray().Select(t => t.Clone()).ToList();
             if (taps.Count >= count) return taps;
             if (DateTime.UtcNow > deadline) Assert.Fail($"the back office holds {taps.Count} taps, expected {count}");
+            Thread.Sleep(100); // polling another process's HTTP API: there is no event to wait on
+        }
+    }
+
+    /// <summary>The reader state the device's last heartbeat reported, once it says something other than "unknown".</summary>
+    private static string WaitForHeartbeatReaderState(HttpClient admin)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            using var doc = JsonDocument.Parse(admin.GetStringAsync($"/v1/admin/devices/{DeviceId}").GetAwaiter().GetResult());
+            if (doc.RootElement.TryGetProperty("lastHeartbeat", out var heartbeat) && heartbeat.ValueKind == JsonValueKind.Object
+                && heartbeat.GetProperty("readerState").GetString() is { } state && state != "unknown")
+            {
+                return state;
+            }
+            if (DateTime.UtcNow > deadline) Assert.Fail($"no heartbeat with a reader state: {doc.RootElement}");
             Thread.Sleep(100); // polling another process's HTTP API: there is no event to wait on
         }
     }

@@ -18,7 +18,9 @@ internal sealed class VpcdTapStation : ITapStation
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
     private readonly PcscdProcess? _pcscd;
     private readonly ReaderMonitor _monitor = new();
-    private readonly PcscCardConnector _connector = new();
+    // The virtual card answers from this very process; under emulation (qemu) or a loaded machine a GC pause can hold
+    // an answer past the 1 s a real card gets, so the demo allows more.
+    private readonly PcscCardConnector _connector = new(new PcscCardOptions { ApduTimeout = TimeSpan.FromSeconds(5) });
     private readonly BlockingCollection<CardEventArgs> _inserted = new();
     private readonly BlockingCollection<CardEventArgs> _removed = new();
 

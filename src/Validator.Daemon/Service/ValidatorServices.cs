@@ -83,6 +83,10 @@ internal static partial class ValidatorServices
                 {
                     var sender = ActivatorUtilities.CreateInstance<HeartbeatSender>(sp);
                     sender.TapSteps = sp.GetRequiredService<TapLatencies>();
+                    var monitor = sp.GetRequiredService<ReaderMonitor>();
+                    sender.ReaderState = () => !monitor.ServiceAvailable ? "pcscd unreachable" : monitor.Readers.Count == 0 ? "no reader" : $"{monitor.Readers.Count} reader(s)";
+                    var clock = sp.GetRequiredService<ClockTrustMonitor>();
+                    sender.ClockTrusted = () => clock.Read().Trust == ClockTrust.Trusted;
                     return sender;
                 }));
             }
