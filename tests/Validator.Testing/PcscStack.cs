@@ -33,29 +33,11 @@ public static class PcscStack
         {
             TakeMachineLock();
             if (_owned is { IsRunning: true } || _external) return;
-            var missing = PcscdProcess.MissingPrerequisites();
-            if (missing is not null) Unavailable(missing);
-
-            if (PcscdProcess.IsAnyPcscdRunning())
-            {
-                if (!PcscdProcess.IsListening(VpcdOptions.DefaultPort))
-                {
-                    Unavailable($"a pcscd is running without the vpcd reader on port {VpcdOptions.DefaultPort}; stop it or add /etc/reader.conf.d/vpcd");
-                }
-                _external = true;
-                return;
-            }
-            _owned ??= new PcscdProcess();
-            try
-            {
-                _owned.Start(TimeSpan.FromSeconds(15));
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
-            {
-                _owned.Dispose();
-                _owned = null;
-                Unavailable($"could not start pcscd ({ex.Message}); starting it needs root (it creates /run/pcscd)");
-            }
+            _owned?.Dispose(); // one we started that a test killed and did not restart
+            _owned = null;
+            if (!PcscdProcess.TryAcquire(TimeSpan.FromSeconds(15), out var started, out var whyNot)) Unavailable(whyNot!);
+            _owned = started;
+            _external = started is null;
         }
         WaitForReader(TimeSpan.FromSeconds(10));
     }

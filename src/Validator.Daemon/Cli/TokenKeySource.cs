@@ -9,7 +9,7 @@ namespace Validator.Daemon.Cli;
 /// </summary>
 internal static class TokenKeySource
 {
-    public const int MinimumLength = 32;
+    public const int MinimumLength = Validator.Core.Cards.CardTokenizer.MinKeyLength;
 
     /// <summary>The configured key, or null when none is configured.</summary>
     public static byte[]? Load(IConfiguration configuration)

@@ -35,36 +35,8 @@ internal sealed class VpcdTapStation : ITapStation
     public string Description => _pcscd is null ? "the machine's pcscd with the vpcd virtual reader" : "a pcscd started for the demo with the vpcd virtual reader";
 
     /// <summary>A station on pcscd + vpcd, or null (with the reason) when this machine has neither.</summary>
-    public static VpcdTapStation? TryStart(out string? whyNot)
-    {
-        whyNot = PcscdProcess.MissingPrerequisites();
-        if (whyNot is not null) return null;
-        PcscdProcess? own = null;
-        if (PcscdProcess.IsAnyPcscdRunning())
-        {
-            if (!PcscdProcess.IsListening(VpcdOptions.DefaultPort))
-            {
-                whyNot = "the running pcscd has no vpcd reader";
-                return null;
-            }
-        }
-        else
-        {
-            own = new PcscdProcess();
-            try
-            {
-                own.Start(Patience);
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
-            {
-                own.Dispose();
-                whyNot = $"could not start pcscd: {ex.Message}";
-                return null;
-            }
-        }
-        var station = new VpcdTapStation(own);
-        return station;
-    }
+    public static VpcdTapStation? TryStart(out string? whyNot) =>
+        PcscdProcess.TryAcquire(Patience, out var started, out whyNot) ? new VpcdTapStation(started) : null;
 
     public StationTap Tap(ICardModel card, TapProcessor processor)
     {

@@ -93,6 +93,38 @@ public sealed class PcscdProcess : IDisposable
         return false;
     }
 
+    /// <summary>
+    /// Gets a pcscd with the vpcd reader: the one running on this machine when it has vpcd, else a new one started here.
+    /// </summary>
+    /// <param name="timeout">How long to wait for a started pcscd to become ready.</param>
+    /// <param name="started">The pcscd started here (the caller stops it), or null when the machine's own is used.</param>
+    /// <param name="whyNot">Why there is none, with what to install or change, when false.</param>
+    public static bool TryAcquire(TimeSpan timeout, out PcscdProcess? started, out string? whyNot)
+    {
+        started = null;
+        whyNot = MissingPrerequisites();
+        if (whyNot is not null) return false;
+        if (IsAnyPcscdRunning())
+        {
+            if (IsListening(VpcdOptions.DefaultPort)) return true;
+            whyNot = $"a pcscd is running without the vpcd reader on port {VpcdOptions.DefaultPort}; stop it or add /etc/reader.conf.d/vpcd";
+            return false;
+        }
+        var own = new PcscdProcess();
+        try
+        {
+            own.Start(timeout);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
+        {
+            own.Dispose();
+            whyNot = $"could not start pcscd ({ex.Message}); starting it needs root (it creates /run/pcscd)";
+            return false;
+        }
+        started = own;
+        return true;
+    }
+
     /// <summary>Starts pcscd and waits until its socket answers and vpcd listens. Throws with the reason otherwise.</summary>
     public void Start(TimeSpan timeout)
     {
