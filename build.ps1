@@ -9,11 +9,13 @@
       publish  Self-contained linux-arm64 (the Raspberry Pi) and linux-x64 (the lab) builds of `validator`.
       ci       build, test, publish: everything CI checks.
       package  publish, then the Debian packages validator_<version>_arm64.deb and _amd64.deb in artifacts/packages/.
+      bench    every bench in one go (feedback, journal, fare decisions, tap path through pcscd + vpcd incl. 25 ms
+               card delay, upload soak); each output with date, machine and commit in artifacts/bench/. Long (~30 min).
     Usage on a fresh machine:  dotnet tool restore && dotnet pwsh build.ps1 test
 #>
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'test', 'publish', 'ci', 'package')]
+    [ValidateSet('build', 'test', 'publish', 'ci', 'package', 'bench')]
     [string] $Target = 'build',
     [string] $Configuration = 'Release'
 )
@@ -112,6 +114,37 @@ function Invoke-Publish {
     }
 }
 
+function Invoke-Bench {
+    Invoke-Build
+    $out = Join-Path $artifacts 'bench'
+    New-Item -ItemType Directory -Force -Path $out | Out-Null
+    $commit = (git -C $root rev-parse --short HEAD)
+    $cpu = ((Get-Content /proc/cpuinfo | Select-String -Pattern '^model name' | Select-Object -First 1) -replace '^model name\s*:\s*', '')
+    $header = "date $((Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC, commit $commit, $([Environment]::ProcessorCount) cores ($cpu), $(dotnet --version)"
+    $benches = @(
+        @{ Name = 'feedback'; Args = @('run', '-c', $Configuration, '--no-build', '--project', (Join-Path $root 'tests/Validator.Gpio.Bench'), '--', '50000') },
+        @{ Name = 'journal'; Args = @('run', '-c', $Configuration, '--no-build', '--project', (Join-Path $root 'tests/Validator.Storage.Bench'), '--', '5000', (Join-Path $out 'journal-data')) },
+        @{ Name = 'fares'; Args = @('run', '-c', $Configuration, '--no-build', '--project', (Join-Path $root 'tests/Validator.Fares.Bench'), '--', (Join-Path $out 'fares-data')) },
+        @{ Name = 'tap-path'; Args = @('run', '-c', $Configuration, '--no-build', '--project', (Join-Path $root 'tests/Validator.TapBench'), '--', '1000', '1000000') },
+        @{ Name = 'tap-path-25ms-card'; Args = @('run', '-c', $Configuration, '--no-build', '--project', (Join-Path $root 'tests/Validator.TapBench'), '--', '200', '1000000', '25') },
+        @{ Name = 'upload-soak'; Args = @('test', (Join-Path $root 'tests/Validator.Sync.Tests'), '-c', $Configuration, '--no-build', '--filter', 'Name~A_hundred_thousand', '--logger', 'console;verbosity=detailed') }
+    )
+    $failed = @()
+    foreach ($bench in $benches) {
+        Step "bench $($bench.Name)"
+        $file = Join-Path $out "$($bench.Name).txt"
+        Set-Content -Path $file -Value $header
+        & dotnet @($bench.Args) 2>&1 | Tee-Object -FilePath $file -Append
+        if ($LASTEXITCODE -ne 0) { $failed += $bench.Name }
+    }
+    Write-Host ''
+    Write-Host "bench outputs in $out (copy the tables into docs/performance.md with the header line)"
+    if ($failed.Count -gt 0) {
+        Write-Host "FAILED: $($failed -join ', ')" -ForegroundColor Red
+        exit 1
+    }
+}
+
 function Invoke-Package {
     Invoke-Publish
     # One version for the assembly and the package: <Version> in Directory.Build.props.
@@ -138,6 +171,7 @@ switch ($Target) {
     'publish' { Invoke-Publish }
     'ci' { Invoke-Test; Invoke-Publish }
     'package' { Invoke-Package }
+    'bench' { Invoke-Bench }
 }
 Write-Host ''
 Write-Host "build.ps1 ${Target}: done" -ForegroundColor Green
