@@ -4,6 +4,7 @@ using Validator.Core.Fares;
 using Validator.Core.Feedback;
 using Validator.Core.Lists;
 using Validator.Core.Taps;
+using Validator.Simulation.Clock;
 
 namespace Validator.Daemon.Tests;
 
@@ -13,22 +14,8 @@ internal static class TapRig
     public static TapProcessor Processor(CardReader reader, ITapJournal journal, IFeedbackSink feedback, ListSnapshot? lists = null, TimeProvider? time = null)
     {
         var clock = time ?? TimeProvider.System;
-        var fares = new FareService(new LiveLists(lists), new ClockTrustMonitor(clock, new Synced(), new NoLastTrustedTime()), new RepeatTapTracker());
+        var fares = new FareService(new LiveLists(lists), new ClockTrustMonitor(clock, new AlwaysSynchronized(), new InMemoryLastTrustedTime()), new RepeatTapTracker());
         return new TapProcessor(reader, fares, journal, feedback, "test-device", new TapLocation("110", "Bernburg ZOB"), clock);
-    }
-
-    private sealed class Synced : IClockSyncSource
-    {
-        public bool IsSynchronized => true;
-    }
-
-    private sealed class NoLastTrustedTime : ILastTrustedTime
-    {
-        public DateTimeOffset? Load() => null;
-
-        public void Save(DateTimeOffset time)
-        {
-        }
     }
 }
 

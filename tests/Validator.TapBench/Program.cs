@@ -10,6 +10,7 @@ using Validator.Gpio;
 using Validator.Gpio.Options;
 using Validator.Pcsc;
 using Validator.Simulation.Cards;
+using Validator.Simulation.Clock;
 using Validator.Simulation.Gpio;
 using Validator.Simulation.Vpcd;
 using Validator.Storage.Journal;
@@ -63,7 +64,7 @@ try
     var firstPin = 0L;
     driver.PinChanged += (_, _) => Interlocked.CompareExchange(ref firstPin, Stopwatch.GetTimestamp(), 0);
     using var feedback = GpioFeedback.Open(new FeedbackOptions(), driver, new SimulatedPwmChannel());
-    var fares = new FareService(lists.Live, new ClockTrustMonitor(time, new Synced(), new NoLastTrusted()), new RepeatTapTracker());
+    var fares = new FareService(lists.Live, new ClockTrustMonitor(time, new AlwaysSynchronized(), new InMemoryLastTrustedTime()), new RepeatTapTracker());
     var processor = new TapProcessor(new CardReader(new CardReaderOptions { TokenKey = key }), fares, journal, feedback, "bench-bus", new TapLocation("110"), time);
 
     using var monitor = new ReaderMonitor();
@@ -148,20 +149,6 @@ static IEnumerable<DenyEntry> DenyEntries(Random random, int count)
 }
 
 static CardToken RandomToken(Random random) => new((ulong)random.NextInt64(), (ulong)random.NextInt64());
-
-sealed class Synced : IClockSyncSource
-{
-    public bool IsSynchronized => true;
-}
-
-sealed class NoLastTrusted : ILastTrustedTime
-{
-    public DateTimeOffset? Load() => null;
-
-    public void Save(DateTimeOffset time)
-    {
-    }
-}
 
 /// <summary>Keeps the commands the tap path sent, so the floor measurement sends exactly the same ones.</summary>
 sealed class RecordingCard(ICardModel card) : ICardModel

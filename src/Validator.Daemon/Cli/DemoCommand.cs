@@ -7,6 +7,7 @@ using Validator.Core.Taps;
 using Validator.Daemon.Demo;
 using Validator.Gpio;
 using Validator.Gpio.Options;
+using Validator.Simulation.Clock;
 using Validator.Simulation.Gpio;
 using Validator.Storage.Journal;
 using Validator.Sync.Upload;
