@@ -30,6 +30,12 @@ public static class ListSigning
         ArgumentNullException.ThrowIfNull(envelope);
         ArgumentNullException.ThrowIfNull(publicKey);
         package = null;
+        // The envelope came from the network: its non-nullable members can still be null in the JSON.
+        if (envelope.Payload is null || envelope.Signature is null)
+        {
+            problem = "the package has no payload or no signature";
+            return false;
+        }
         byte[] bytes, signature;
         try
         {
