@@ -40,6 +40,14 @@ internal static partial class PanGuard
         return Known.Exists(p => hex.Contains(p, StringComparison.Ordinal));
     }
 
+    /// <summary>True when <paramref name="bytes"/> hold a known test PAN as ASCII digits or BCD-packed.</summary>
+    public static bool BytesHoldKnownPan(ReadOnlySpan<byte> bytes)
+    {
+        var latin = Encoding.Latin1.GetString(bytes);
+        var hex = Convert.ToHexString(bytes);
+        return Known.Exists(p => latin.Contains(p, StringComparison.Ordinal) || hex.Contains(p, StringComparison.Ordinal));
+    }
+
     /// <summary>The input as hex, or its SHA-256 and length when it holds a card number.</summary>
     public static string Describe(byte[]? bytes)
     {
