@@ -116,7 +116,7 @@ public sealed class LiteDbListStore : IDisposable
     public DenyList LoadDenyList() => LoadDenyList(keepAddedTimes: false);
 
     /// <summary>The deny list as stored, every field included, in key order. Throws <see cref="ListStoreCorruptException"/> on damage.</summary>
-    public IReadOnlyList<DenyEntry> ReadDenyEntries() => LoadDenyList(keepAddedTimes: true).Entries.ToList();
+    public IReadOnlyList<DenyEntry> ReadDenyEntries() => Guarded(() => LoadDenyList(keepAddedTimes: true).Entries.ToList());
 
     /// <summary>As <see cref="LoadDenyList()"/>; with <paramref name="keepAddedTimes"/> the list keeps the times (8 bytes more a row).</summary>
     public DenyList LoadDenyList(bool keepAddedTimes) => Guarded(() =>
@@ -156,7 +156,10 @@ public sealed class LiteDbListStore : IDisposable
         var meta = ReadMeta(EntitlementMeta);
         if (meta.Generation == 0) return EntitlementIndex.Empty;
         var pool = new StringPool();
-        return EntitlementIndex.Build(InKeyOrder(ExistingCollection(EntitlementPrefix, meta.Generation)).Select(doc => EntitlementDocuments.ToEntitlement(doc, pool)));
+        var index = EntitlementIndex.Build(InKeyOrder(ExistingCollection(EntitlementPrefix, meta.Generation)).Select(doc => EntitlementDocuments.ToEntitlement(doc, pool)));
+        if (meta.Count is { } count && index.Count != count)
+            throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"the entitlements hold {index.Count} entries, their header says {count}"));
+        return index;
     });
 
     /// <summary>Writes <paramref name="list"/> as a new base generation of the deny list at <paramref name="version"/> and switches to it.</summary>
@@ -203,8 +206,10 @@ public sealed class LiteDbListStore : IDisposable
     {
         ArgumentNullException.ThrowIfNull(entitlements);
         var next = ReadMeta(EntitlementMeta).Generation + 1;
+        var written = 0;
         WriteGeneration(EntitlementMeta, [EntitlementPrefix], next,
-            collection => collection.InsertBulk(entitlements.Select(EntitlementDocuments.ToDocument), InsertBatch), new ListMeta(version, at, next));
+            collection => written = collection.InsertBulk(entitlements.Select(EntitlementDocuments.ToDocument), InsertBatch),
+            () => new ListMeta(version, at, next) { Count = written });
     }
 
     /// <summary>Applies an entitlement delta in one transaction; refused (nothing written) unless the stored version is its from-version.</summary>
@@ -214,9 +219,16 @@ public sealed class LiteDbListStore : IDisposable
         return InTransaction(EntitlementMeta, delta.FromVersion, delta.ToVersion, meta =>
         {
             var collection = _db.GetCollection(EntitlementPrefix + Number(meta.Generation));
-            foreach (var id in delta.Removed) collection.Delete(new BsonValue(id));
-            foreach (var e in delta.Added) collection.Upsert(EntitlementDocuments.ToDocument(e));
-            return meta with { Version = delta.ToVersion, UpdatedAt = at };
+            var count = meta.Count;
+            foreach (var id in delta.Removed)
+            {
+                if (collection.Delete(new BsonValue(id))) count--;
+            }
+            foreach (var e in delta.Added)
+            {
+                if (collection.Upsert(EntitlementDocuments.ToDocument(e))) count++; // true: inserted, not replaced
+            }
+            return meta with { Version = delta.ToVersion, UpdatedAt = at, Count = count };
         });
     }
 
@@ -249,7 +261,10 @@ public sealed class LiteDbListStore : IDisposable
         }
     }
 
-    private void WriteGeneration(string list, string[] prefixes, int next, Action<ILiteCollection<BsonDocument>> write, ListMeta meta)
+    private void WriteGeneration(string list, string[] prefixes, int next, Action<ILiteCollection<BsonDocument>> write, ListMeta meta) =>
+        WriteGeneration(list, prefixes, next, write, () => meta);
+
+    private void WriteGeneration(string list, string[] prefixes, int next, Action<ILiteCollection<BsonDocument>> write, Func<ListMeta> meta)
     {
         var current = ReadMeta(list).Generation;
         // Left over from a write that crashed before its switch; nothing points at them.
@@ -258,7 +273,7 @@ public sealed class LiteDbListStore : IDisposable
         {
             // Not one giant transaction: the new collection is invisible until the meta switch below, so batches may commit on their own.
             write(_db.GetCollection(prefixes[0] + Number(next)));
-            Transaction(() => WriteMeta(list, meta));
+            Transaction(() => WriteMeta(list, meta()));
         }
         catch
         {
@@ -383,7 +398,9 @@ public sealed class LiteDbListStore : IDisposable
     }
 
     private static bool IsDamage(Exception e) =>
-        e is LiteException or FormatException or InvalidCastException or InvalidOperationException or IndexOutOfRangeException or ArgumentException or OverflowException;
+        // NotSupportedException: LiteDB's reader meeting a damaged BSON type byte (found by fuzzing).
+        e is LiteException or FormatException or InvalidCastException or InvalidOperationException or IndexOutOfRangeException or ArgumentException or OverflowException
+            or NotSupportedException;
 
     private T Guarded<T>(Func<T> read)
     {

@@ -22,6 +22,9 @@ internal sealed class ListStoreTarget : FuzzTarget
 
     public override string Name => "liststore";
 
+    /// <summary>The seed store loads in milliseconds: a load running 5 s is stuck.</summary>
+    private static readonly TimeSpan LoadTimeout = TimeSpan.FromSeconds(5);
+
     public override TimeSpan InputTimeLimit => TimeSpan.FromSeconds(30);
 
     public override void Setup()
@@ -86,11 +89,11 @@ internal sealed class ListStoreTarget : FuzzTarget
             StoredLists lists;
             try
             {
-                lists = StoredLists.Open(path, TimeProvider.System);
+                lists = StoredLists.Open(path, TimeProvider.System, LoadTimeout);
             }
-            catch (ListStoreCorruptException)
+            catch (ListStoreCorruptException e)
             {
-                _outcomes.Add("corrupt-reported");
+                _outcomes.Add(e.Message.Contains("did not finish", StringComparison.Ordinal) ? "corrupt-load-timeout" : "corrupt-reported");
                 return;
             }
             using (lists)

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Time.Testing;
+using Validator.Core.Lists;
+using Validator.Fares.Tests.Fares;
+using Validator.Storage.Lists;
+
+namespace Validator.Fares.Tests.Storage;
+
+/// <summary>Damage the fuzzer found passing as a good store or escaping as another exception; each is now a <see cref="ListStoreCorruptException"/>.</summary>
+[TestFixture]
+public class DamagedListStoreTests
+{
+    private TempDirectory _dir = null!;
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 10, 5, 5, 0, 0, TimeSpan.Zero));
+
+    private string DbPath => _dir.File("lists.db");
+
+    [SetUp]
+    public void CreateDirectory() => _dir = new TempDirectory();
+
+    [TearDown]
+    public void RemoveDirectory() => _dir.Dispose();
+
+    private static Entitlement Pass(int i) => FareWorld.StudentPass("pass-" + i, token: TestCards.Token(i));
+
+    [Test]
+    public void Entitlements_lost_from_the_file_are_noticed_not_served_as_a_shorter_list()
+    {
+        using (var lists = StoredLists.Open(DbPath, _time))
+        {
+            lists.ApplyEntitlementSnapshot(1, Enumerable.Range(1, 20).Select(Pass));
+            lists.ApplyEntitlementDelta(new EntitlementDelta { FromVersion = 1, ToVersion = 2, Added = [Pass(21), Pass(5)], Removed = ["pass-1", "pass-99"] });
+        }
+        using (var reopened = StoredLists.Open(DbPath, _time))
+        {
+            Assert.That(reopened.Live.Current.Entitlements.Count, Is.EqualTo(20), "the delta's count: +21, 5 replaced, -1, 99 was never there");
+        }
+        // A lost page, as LiteDB (no page checksums) would read it: documents silently gone.
+        using (var db = new LiteDB.LiteDatabase($"Filename={DbPath};Connection=direct"))
+        {
+            db.GetCollection("ent_1").DeleteMany(LiteDB.Query.LT("_id", "pass-3"));
+        }
+
+        Assert.That(() => StoredLists.Open(DbPath, _time).Dispose(),
+            Throws.TypeOf<ListStoreCorruptException>().With.Message.Contains("their header says 20"));
+    }
+
+    [Test]
+    public void A_load_that_does_not_finish_in_time_is_reported_as_damage()
+    {
+        using (var lists = StoredLists.Open(DbPath, _time))
+        {
+            lists.ApplyEntitlementSnapshot(1, Enumerable.Range(1, 5000).Select(Pass));
+        }
+
+        // LiteDB can spin forever on a damaged index; a load that outlives its time limit counts as damage.
+        Assert.That(() => StoredLists.Open(DbPath, _time, TimeSpan.FromTicks(1)).Dispose(),
+            Throws.TypeOf<ListStoreCorruptException>().With.Message.Contains("did not finish"));
+    }
+}
