@@ -56,4 +56,16 @@ public class DamagedListStoreTests
         Assert.That(() => StoredLists.Open(DbPath, _time, TimeSpan.FromTicks(1)).Dispose(),
             Throws.TypeOf<ListStoreCorruptException>().With.Message.Contains("did not finish"));
     }
+
+    [Test]
+    public void An_entitlement_with_null_lines_or_zones_is_refused_with_an_argument_error_and_nothing_changes()
+    {
+        using var lists = StoredLists.Open(DbPath, _time);
+        lists.ApplyEntitlementSnapshot(1, [Pass(1)]);
+        var before = lists.Live.Current;
+
+        Assert.That(() => lists.ApplyEntitlementSnapshot(2, [Pass(2) with { Lines = null! }]), Throws.InstanceOf<ArgumentException>());
+        Assert.That(() => lists.ApplyEntitlementDelta(new EntitlementDelta { FromVersion = 1, ToVersion = 2, Added = [Pass(3) with { Zones = [null!] }] }), Throws.InstanceOf<ArgumentException>());
+        Assert.That(lists.Live.Current, Is.SameAs(before));
+    }
 }
