@@ -68,4 +68,29 @@ public class DamagedListStoreTests
         Assert.That(() => lists.ApplyEntitlementDelta(new EntitlementDelta { FromVersion = 1, ToVersion = 2, Added = [Pass(3) with { Zones = [null!] }] }), Throws.InstanceOf<ArgumentException>());
         Assert.That(lists.Live.Current, Is.SameAs(before));
     }
+
+    [TestCase(false, TestName = "A changed byte inside a deny list chunk is noticed, not served as another card")]
+    [TestCase(true, TestName = "A changed byte inside a deny list delta is noticed, not served as another card")]
+    public void A_changed_byte_inside_the_deny_list_is_noticed(bool inDelta)
+    {
+        DenyEntry Deny(int i) => new() { Token = TestCards.Token(i), Reason = DenyReason.Lost, AddedAt = new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero) };
+        using (var lists = StoredLists.Open(DbPath, _time))
+        {
+            lists.ApplyDenySnapshot(1, Enumerable.Range(1, 50).Select(Deny));
+            lists.ApplyDenyDelta(new DenyListDelta { FromVersion = 1, ToVersion = 2, Added = [Deny(77)], Removed = [Deny(3).Key] });
+        }
+        // What a flipped bit on the card looks like to LiteDB: a valid document with another value.
+        using (var db = new LiteDB.LiteDatabase($"Filename={DbPath};Connection=direct"))
+        {
+            var documents = db.GetCollection(inDelta ? "denydelta_1" : "deny_1");
+            var doc = documents.FindById(inDelta ? new LiteDB.BsonValue(2L) : new LiteDB.BsonValue(0));
+            var field = inDelta ? "add" : "rows";
+            var bytes = doc[field].AsBinary;
+            bytes[3] ^= 0x10;
+            doc[field] = bytes;
+            documents.Update(doc);
+        }
+
+        Assert.That(() => StoredLists.Open(DbPath, _time).Dispose(), Throws.TypeOf<ListStoreCorruptException>().With.Message.Contains("fails its checksum"));
+    }
 }
