@@ -6,7 +6,7 @@
 # Exit 0: no finding; 1: findings (each printed with seed, iteration and the input as hex, or its hash when it holds a card number).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dotnet build tests/Validator.Fuzz -c Release -nologo -v q >/dev/null
+dotnet build tests/Validator.Fuzz -c Release -nologo -v q -clp:ErrorsOnly
 args=("$@")
 [[ " ${args[*]} " == *" --seconds "* ]] || args+=(--seconds 600)
 exec tests/Validator.Fuzz/bin/Release/net10.0/Validator.Fuzz "${args[@]}"
