@@ -8,12 +8,16 @@ namespace Validator.Fuzz.Targets;
 /// <summary>
 /// The tap journal reopened on damaged segments and a damaged acknowledgement file. Oracle: it opens (or says
 /// <see cref="JournalUnavailableException"/>), every record it reads back is exactly the one written with that sequence
-/// (a damaged record is skipped, never returned changed), sequences rise, and the next tap appends after all of them.
+/// (a damaged record is skipped, never returned changed), every record still intact in its own segment file is read
+/// back, sequences rise, and the next tap appends after all of them.
 /// </summary>
 internal sealed class JournalTarget : FuzzTarget
 {
     private readonly Outcomes _outcomes = new();
     private readonly Dictionary<long, TapRecord> _written = [];
+
+    /// <summary>Each record's frame bytes and the segment file it was written to.</summary>
+    private readonly Dictionary<long, (string Segment, byte[] Frame)> _frames = [];
     private readonly List<byte[]> _corpus = [];
     private string _scratch = "";
     private string _seed = "";
@@ -36,7 +40,12 @@ internal sealed class JournalTarget : FuzzTarget
             }
             journal.Acknowledge(120);
         }
-        foreach (var file in Directory.GetFiles(_seed)) _corpus.Add(File.ReadAllBytes(file));
+        foreach (var file in Directory.GetFiles(_seed))
+        {
+            var bytes = File.ReadAllBytes(file);
+            _corpus.Add(bytes);
+            foreach (var record in SegmentScan.Run(bytes).Records) _frames[record.Tap.Sequence] = (Path.GetFileName(file), bytes.AsSpan(record.Offset, record.Length).ToArray());
+        }
     }
 
     private static TapRecord Tap(int i) => new()
@@ -97,6 +106,18 @@ internal sealed class JournalTarget : FuzzTarget
                         read++;
                     }
                     if (read > _written.Count) throw new OracleFailure("more records read than written");
+                }
+                // Every record whose frame is still intact in its own segment file is read back: damage elsewhere loses nothing.
+                var readBack = new HashSet<long>();
+                for (var batch = journal.ReadAfter(0, 500); batch.Count > 0; batch = journal.ReadAfter(batch[^1].Sequence, 500)) readBack.UnionWith(batch.Select(t => t.Sequence));
+                var damagedFiles = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+                foreach (var (sequence, (segment, frame)) in _frames)
+                {
+                    if (readBack.Contains(sequence)) continue;
+                    var path = Path.Combine(directory, segment);
+                    if (!damagedFiles.TryGetValue(segment, out var bytes)) damagedFiles[segment] = bytes = File.Exists(path) ? File.ReadAllBytes(path) : [];
+                    if (bytes.AsSpan().IndexOf(frame) >= 0)
+                        throw new OracleFailure($"tap {sequence} is intact in {segment} but was not read back");
                 }
                 var next = journal.Append(Tap(1000));
                 if (next.Sequence <= last) throw new OracleFailure($"a new tap got sequence {next.Sequence}, not after {last}");
