@@ -49,6 +49,9 @@ public sealed class ValidatorProcess : IDisposable
         return new ValidatorProcess(Process.Start(start) ?? throw new InvalidOperationException("validator did not start"));
     }
 
+    /// <summary>The operating system's process id (for /proc/&lt;pid&gt;/status).</summary>
+    public int Id => _process.Id;
+
     /// <summary>Everything the process wrote, stdout and stderr interleaved as received.</summary>
     public string Output
     {
