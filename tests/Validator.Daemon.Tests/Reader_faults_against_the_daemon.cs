@@ -197,7 +197,8 @@ public sealed class Reader_faults_against_the_daemon
         using var service = new ServiceOnPcscd(apduTimeoutMs);
         service.StartWithReader();
         // A first full tap, so the figures below are taken with every part of the tap path already running.
-        Assert.That(service.Tap(CardProfiles.Mastercard()).Reason, Is.EqualTo(FareReasons.AcceptedPayAsYouGo));
+        var first = service.Tap(CardProfiles.Mastercard());
+        Assert.That(first.Reason, Is.EqualTo(FareReasons.AcceptedPayAsYouGo));
         var threadsBefore = service.ProcStatus("Threads");
         var filesBefore = service.OpenFiles();
 
@@ -208,8 +209,8 @@ public sealed class Reader_faults_against_the_daemon
         var silent = new List<ServedTap>();
         for (var i = 0; i < silentTaps; i++)
         {
-            // Silent from the first command up to after the fourth answer: the timeout strikes at different steps of the read.
-            silent.Add(service.Tap(CardProfiles.SilentAfter(CardProfiles.Mastercard(), i % 5)));
+            // Silent from the first command up to before the last: the timeout strikes at every step of the read.
+            silent.Add(service.Tap(CardProfiles.SilentAfter(CardProfiles.Mastercard(), i % first.Apdus)));
         }
         var threadsAfter = service.ProcStatus("Threads");
         var filesAfter = service.OpenFiles();
@@ -244,8 +245,8 @@ public sealed class Reader_faults_against_the_daemon
     }
 
     /// <summary>
-    /// Puts a card on the reader that takes 150 ms per answer and kills pcscd (SIGKILL) once it has answered two APDUs:
-    /// the service has sent the third and waits for it, so the kill lands inside the read. Returns the service's answer.
+    /// Puts a card on the reader that takes 150 ms per answer and kills pcscd (SIGKILL) once it has answered two APDUs, so
+    /// the kill lands inside the read (a full read takes four or more). Returns the service's answer.
     /// </summary>
     private static ServedTap TapWhilePcscdIsKilled(ServiceOnPcscd service, PcscdProcess pcscd)
     {
@@ -256,7 +257,8 @@ public sealed class Reader_faults_against_the_daemon
         for (var i = 0; i < 2; i++) Assert.That(answered.Wait(ServiceOnPcscd.Patience), Is.True, "the service did not read the card");
         pcscd.Kill();
         var served = service.NextTap();
-        Assert.That(served.Apdus, Is.GreaterThanOrEqualTo(3), "the service was waiting for its third answer when pcscd died");
+        // pcscd relays the answers: it may die with the second one on its way, or with the third command in the card.
+        Assert.That(served.Apdus, Is.GreaterThanOrEqualTo(2), "the read had begun when pcscd died");
         return served;
     }
 

@@ -165,7 +165,7 @@ internal sealed partial class ServiceOnPcscd : IDisposable
     public IReadOnlyList<Core.Taps.TapRecord> Journal()
     {
         using var journal = TapJournal.Open(new TapJournalOptions { Directory = Path.Combine(DataDirectory, "journal") });
-        return journal.ReadAfter(0, 10_000);
+        return journal.ReadAfter(0, 500);
     }
 
     public void Dispose()

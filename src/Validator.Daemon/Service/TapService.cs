@@ -25,6 +25,7 @@ internal sealed partial class TapService : IHostedService, IDisposable
     private readonly ILogger<TapService> _logger;
     private readonly BlockingCollection<CardEventArgs> _arrivals = new();
     private readonly ManualResetEventSlim _serviceUp = new(false);
+    private readonly Lock _statusGate = new();
     private Thread? _thread;
     private long _heartbeat = Stopwatch.GetTimestamp();
 
@@ -41,13 +42,22 @@ internal sealed partial class TapService : IHostedService, IDisposable
         {
             if (e.Available) _serviceUp.Set();
             else _serviceUp.Reset();
-            _feedback.SetStatus(e.Available && _monitor.Readers.Count > 0 ? DeviceStatus.Ready : DeviceStatus.OutOfService);
+            ShowReaderStatus();
         };
-        _monitor.ReaderAttached += (_, _) => _feedback.SetStatus(DeviceStatus.Ready);
-        _monitor.ReaderDetached += (_, _) =>
+        _monitor.ReaderAttached += (_, _) => ShowReaderStatus();
+        _monitor.ReaderDetached += (_, _) => ShowReaderStatus();
+    }
+
+    /// <summary>
+    /// Ready with pcscd and a reader, else out of service. Read and shown under one lock, so the start-up thread and the
+    /// monitor thread cannot leave an older state showing after a newer one.
+    /// </summary>
+    private void ShowReaderStatus()
+    {
+        lock (_statusGate)
         {
-            if (_monitor.Readers.Count == 0) _feedback.SetStatus(DeviceStatus.OutOfService);
-        };
+            _feedback.SetStatus(_monitor.ServiceAvailable && _monitor.Readers.Count > 0 ? DeviceStatus.Ready : DeviceStatus.OutOfService);
+        }
     }
 
     /// <summary>Taps served since start.</summary>
@@ -65,7 +75,13 @@ internal sealed partial class TapService : IHostedService, IDisposable
         _thread = new Thread(Loop) { IsBackground = true, Name = "tap-loop" };
         _thread.Start();
         _monitor.Start();
-        if (!_serviceUp.Wait(ReadyGrace, cancellationToken)) LogNoPcscd(_logger, ReadyGrace.TotalSeconds);
+        if (!_serviceUp.Wait(ReadyGrace, cancellationToken))
+        {
+            LogNoPcscd(_logger, ReadyGrace.TotalSeconds);
+            // The monitor reports only changes, and pcscd absent from the start is none: without this the device would
+            // show "starting" for as long as pcscd stays away.
+            ShowReaderStatus();
+        }
         return Task.CompletedTask;
     }
 
