@@ -174,9 +174,12 @@ public sealed class Reader_faults_against_the_daemon
             readerless.Start(TimeSpan.FromSeconds(15));
             service.WaitSince(mark, "PC/SC service is back after");
             AssertStatusSays(service, reachable: true, "no card reader");
-            var statuses = service.Seen.Skip(mark).Where(l => l.Contains("Device status (no GPIO):", StringComparison.Ordinal)).ToList();
+            // From the reader's detachment on: lines before it may still be start-up ones read only after the mark.
+            service.WaitSince(mark, ServiceOnPcscd.ReaderDetached);
+            var detached = service.Seen.FindIndex(mark, l => l.Contains(ServiceOnPcscd.ReaderDetached, StringComparison.Ordinal));
+            var statuses = service.Seen.Skip(detached).Where(l => l.Contains("Device status (no GPIO):", StringComparison.Ordinal)).ToList();
             Assert.That(statuses, Is.Not.Empty.And.All.Contains(ServiceOnPcscd.OutOfService), "out of service since the kill, with pcscd back but no reader");
-            Assert.That(service.Seen.Skip(mark), Has.None.Contains(ServiceOnPcscd.ReaderAttached));
+            Assert.That(service.Seen.Skip(detached), Has.None.Contains(ServiceOnPcscd.ReaderAttached));
             readerless.Kill();
         }
 
