@@ -46,11 +46,11 @@ internal static class MinimumRead
         var needPan = !fromGpo.Pan;
         var needExpiry = !fromGpo.Expiry;
         var single = records.FirstOrDefault(r => (r.Pan || !needPan) && (r.Expiry || !needExpiry));
-        if (single.Where is not null) return (4, $"{head} + 1 record ({single.Where} of {records.Count} in the AFL)");
+        if (single.Where is not null) return (4, $"{head} + 1 record ({single.Where} of the {records.Count} the AFL names)");
         var panRecord = records.FirstOrDefault(r => r.Pan);
         var expiryRecord = records.FirstOrDefault(r => r.Expiry);
         if (panRecord.Where is null || expiryRecord.Where is null) return (null, head + ": the AFL records lack the PAN or expiry");
-        return (5, $"{head} + 2 records ({panRecord.Where}, {expiryRecord.Where} of {records.Count} in the AFL)");
+        return (5, $"{head} + 2 records ({panRecord.Where}, {expiryRecord.Where} of the {records.Count} the AFL names)");
     }
 
     private static (bool Pan, bool Expiry) Needs(byte[] data)
