@@ -16,11 +16,13 @@ internal static class TapPathRun
         var rows = new List<IReadOnlyList<string>>();
         var allocationRows = new List<IReadOnlyList<string>>();
         var results = new List<(string Profile, Latencies Total, Latencies Overhead)>();
+        var phaseRows = new List<IReadOnlyList<string>>();
         foreach (var profile in profiles)
         {
             var total = new Latencies();
             var floor = new Latencies();
             var reasons = new SortedDictionary<string, int>(StringComparer.Ordinal);
+            var timings = new List<Validator.Core.Taps.TapTimings>();
             var apdus = 0;
             long allocated = 0;
             var gen0 = GC.CollectionCount(0);
@@ -41,6 +43,7 @@ internal static class TapPathRun
                 total.Add(tap.Milliseconds);
                 floor.Add(raw);
                 allocated += tap.AllocatedBytes;
+                timings.Add(tap.Result.Timings);
                 reasons[tap.Result.Decision.Reason] = reasons.GetValueOrDefault(tap.Result.Decision.Reason) + 1;
                 apdus = tap.Result.Read.ApduCount;
             }
@@ -53,6 +56,7 @@ internal static class TapPathRun
             allocationRows.Add([name, decided, string.Create(CultureInfo.InvariantCulture, $"{allocated / (double)taps / 1024:F1} KiB"),
                 (GC.CollectionCount(0) - gen0).ToString(CultureInfo.InvariantCulture), (GC.CollectionCount(2) - gen2).ToString(CultureInfo.InvariantCulture)]);
             results.Add((name, total, overhead));
+            phaseRows.AddRange(Phases(name, total, timings));
         }
 
         var delay = apduDelay > TimeSpan.Zero ? string.Create(CultureInfo.InvariantCulture, $"the virtual card waits {apduDelay.TotalMilliseconds:F0} ms before each answer (radio time)") : "no card delay";
@@ -61,6 +65,10 @@ internal static class TapPathRun
                 $"Tap path through pcscd + vpcd, card present → first feedback pin change, {taps:N0} taps per profile after {warmup} warm-up, {denyCount:N0} deny entries and 100,000 entitlements in LiteDB, journal with fdatasync, {delay}; floor: the same APDUs sent raw through libpcsclite to a fresh copy of the card right after each tap; overhead: the paired difference:"),
             ["profile", "APDUs", "measured", .. Latencies.Headers],
             rows);
+        report.Table(
+            "Where the time goes, from the validator's own phase timings (`TapTimings`: connect = card-present event → card connected, including the hop from the reader monitor's thread to the tap thread and SCardConnect; read = the APDUs; journal = append with fdatasync; feedback = until `Show` returned): p50 / p99 of each phase over all taps, and its mean over the slowest 1% of taps (by card present → first pin change):",
+            ["profile", "taps", "connect", "read", "decide", "journal", "feedback"],
+            phaseRows);
         report.Table(
             "Decisions and allocation during those taps (allocation: all threads, from card present to feedback; collections during the measured taps):",
             ["profile", "decisions", "allocated per tap", "gen-0 GCs", "gen-2 GCs"],
@@ -77,5 +85,19 @@ internal static class TapPathRun
                 report.Target($"{name} tap-to-feedback p99 ≤ 5 ms", total.P(0.99) <= 5, Latencies.Ms(total.P(0.99)));
             }
         }
+    }
+
+    private static IEnumerable<IReadOnlyList<string>> Phases(string name, Latencies total, List<Validator.Core.Taps.TapTimings> timings)
+    {
+        Func<Validator.Core.Taps.TapTimings, TimeSpan>[] phases = [t => t.Connect, t => t.Read, t => t.Decide, t => t.Journal, t => t.Feedback];
+        var tail = Enumerable.Range(0, timings.Count).Where(i => total.Values[i] >= total.P(0.99)).ToList();
+        yield return [name, "all: p50 / p99", .. phases.Select(phase =>
+        {
+            var values = new Latencies();
+            foreach (var t in timings) values.Add(phase(t).TotalMilliseconds);
+            return string.Create(CultureInfo.InvariantCulture, $"{values.P(0.5):F2} / {values.P(0.99):F2} ms");
+        })];
+        yield return [name, string.Create(CultureInfo.InvariantCulture, $"slowest {tail.Count}: mean"), .. phases.Select(phase =>
+            string.Create(CultureInfo.InvariantCulture, $"{tail.Average(i => phase(timings[i]).TotalMilliseconds):F2} ms"))];
     }
 }
