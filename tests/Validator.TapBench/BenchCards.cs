@@ -34,13 +34,16 @@ internal sealed class RecordingCard(ICardModel card) : ICardModel
 {
     public List<byte[]> Commands { get; } = [];
 
+    /// <summary>False once the tap is over, so the floor's commands are not recorded again.</summary>
+    public bool Recording { get; set; } = true;
+
     public byte[] Atr => card.Atr;
 
     public void Reset() => card.Reset();
 
     public CardReply Process(ReadOnlySpan<byte> command)
     {
-        Commands.Add(command.ToArray());
+        if (Recording) Commands.Add(command.ToArray());
         return card.Process(command);
     }
 }

@@ -14,8 +14,11 @@ internal static class GcStorm
     public static void Run(TapRig rig, IReadOnlyList<string> profiles, TimeSpan duration, int denyCount, BenchReport report)
     {
         var options = new VpcdOptions();
-        for (var i = 0; i < 50; i++) rig.Tap(BenchCards.Create(profiles[i % profiles.Count]), options); // warm-up: JIT, caches
 
+        rig.WithCardOnReader(BenchCards.Create(profiles[0]), options, present =>
+        {
+            for (var i = 0; i < 200; i++) rig.Serve(present.ReaderName, present.Atr, Stopwatch.GetTimestamp()); // warm-up: JIT, caches
+        });
         var taps = new Latencies();
         var allocated = 0L;
         var gen0 = GC.CollectionCount(0);
@@ -27,16 +30,27 @@ internal static class GcStorm
         using (var pauses = new GcPauseListener())
         {
             var next = TimeSpan.FromMinutes(1);
-            for (var i = 0; clock.Elapsed < duration; i++)
+            // pcscd polls vpcd for presence (a few hundred ms per insertion), so a storm of real insertions would be one tap
+            // a second. Each profile's card stays on the reader instead and is served again and again: connect, read,
+            // decide, journal, feedback, disconnect, all as the daemon does, back to back; timed from the connect.
+            var slice = duration / profiles.Count;
+            for (var slot = 0; slot < profiles.Count; slot++)
             {
-                var tap = rig.Tap(BenchCards.Create(profiles[i % profiles.Count]), options);
-                taps.Add(tap.Milliseconds);
-                allocated += tap.AllocatedBytes;
-                if (clock.Elapsed > next)
+                var until = slice * (slot + 1);
+                rig.WithCardOnReader(BenchCards.Create(profiles[slot]), options, present =>
                 {
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {clock.Elapsed.TotalMinutes:F0} min: {taps.Count:N0} taps, {pauses.Pauses.Count} GC pauses"));
-                    next += TimeSpan.FromMinutes(1);
-                }
+                    while (clock.Elapsed < until)
+                    {
+                        var tap = rig.Serve(present.ReaderName, present.Atr, Stopwatch.GetTimestamp());
+                        taps.Add(tap.Milliseconds);
+                        allocated += tap.AllocatedBytes;
+                        if (clock.Elapsed > next)
+                        {
+                            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {clock.Elapsed.TotalMinutes:F0} min: {taps.Count:N0} taps, {pauses.Pauses.Count} GC pauses"));
+                            next += TimeSpan.FromMinutes(1);
+                        }
+                    }
+                });
             }
             var elapsed = clock.Elapsed;
             pauses.Flush();
@@ -46,7 +60,7 @@ internal static class GcStorm
                 $"{GC.CollectionCount(0) - gen0} / {GC.CollectionCount(1) - gen1} / {GC.CollectionCount(2) - gen2}");
             report.Table(
                 string.Create(CultureInfo.InvariantCulture,
-                    $"GC during a tap storm: {elapsed.TotalMinutes:F1} min of taps back to back through pcscd + vpcd ({string.Join(", ", profiles.Select(BenchCards.Title))} in turn), {denyCount:N0} deny entries and 100,000 entitlements, the daemon's GC settings (workstation, concurrent); a pause runs from the runtime's GCSuspendEEBegin to its GCRestartEEEnd event:"),
+                    $"GC during a tap storm: {elapsed.TotalMinutes:F1} min of taps back to back through pcscd + vpcd ({string.Join(", ", profiles.Select(BenchCards.Title))}, a slice of the time each, the card left on the reader and served again and again: connect → first pin change), {denyCount:N0} deny entries and 100,000 entitlements, the daemon's GC settings (workstation, concurrent); a pause runs from the runtime's GCSuspendEEBegin to its GCRestartEEEnd event:"),
                 ["taps", "taps/s", "allocated per tap", "GCs gen 0 / 1 / 2", "pauses", "longest pause", "pause p99", "pauses total", "tap p50 / p99 / max"],
                 [[
                     taps.Count.ToString("N0", CultureInfo.InvariantCulture),

@@ -29,6 +29,9 @@ if (!PcscdProcess.TryAcquire(TimeSpan.FromSeconds(15), out var started, out var 
     return 2;
 }
 using var pcscd = started;
+// Stopped from outside (build.ps1 interrupted, kill): stop the pcscd started here too, it would outlive the bench.
+using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, _ => pcscd?.Dispose());
+using var onInt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, _ => pcscd?.Dispose());
 rig.Start();
 if (stormSeconds > 0)
 {

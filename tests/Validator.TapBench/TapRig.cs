@@ -14,6 +14,7 @@ using Validator.Simulation.Gpio;
 using Validator.Simulation.Vpcd;
 using Validator.Storage.Journal;
 using Validator.Storage.Lists;
+using Validator.BenchKit;
 
 namespace Validator.TapBench;
 
@@ -88,41 +89,67 @@ internal sealed class TapRig : IDisposable
         return new TapRig(root, lists, journal, feedback, processor, driver);
     }
 
-    /// <summary>Taps <paramref name="card"/> on the reader and serves it as the daemon does.</summary>
-    public TapOutcome Tap(ICardModel card, VpcdOptions options)
+    /// <summary>How long pcscd took to report insertions and removals (its presence polling), in milliseconds.</summary>
+    public Latencies Detection { get; } = new();
+
+    /// <summary>
+    /// Taps <paramref name="card"/> on the reader and serves it as the daemon does; then, with the card still on the
+    /// reader, the floor: the APDUs the tap sent, sent again raw (connect + exchange, no validator logic).
+    /// </summary>
+    public (TapOutcome Tap, double FloorMs) TapWithFloor(RecordingCard card, VpcdOptions options)
     {
+        using var vpcd = new VpcdCard(card, options);
+        var inserted = Stopwatch.GetTimestamp();
+        vpcd.Insert();
+        var present = Next(_inserted, "card-present");
+        Detection.Add(Stopwatch.GetElapsedTime(inserted, present.Timestamp).TotalMilliseconds);
+        var tap = Serve(present.ReaderName, present.Atr, present.Timestamp);
+        card.Recording = false;
+        var floor = Raw(present.ReaderName, present.Atr, card.Commands);
+        var removing = Stopwatch.GetTimestamp();
+        vpcd.Remove();
+        var removed = Next(_removed, "card-removed");
+        Detection.Add(Stopwatch.GetElapsedTime(removing, removed.Timestamp).TotalMilliseconds);
+        return (tap, floor);
+    }
+
+    /// <summary>Puts <paramref name="card"/> on the reader for <paramref name="use"/>, then takes it off.</summary>
+    public void WithCardOnReader(ICardModel card, VpcdOptions options, Action<CardEventArgs> use)
+    {
+        ArgumentNullException.ThrowIfNull(use);
         using var vpcd = new VpcdCard(card, options);
         vpcd.Insert();
         var present = Next(_inserted, "card-present");
+        use(present);
+        vpcd.Remove();
+        Next(_removed, "card-removed");
+    }
+
+    /// <summary>Serves a card on the reader as the daemon does, timed from <paramref name="since"/> (a Stopwatch timestamp).</summary>
+    public TapOutcome Serve(string reader, byte[] atr, long since)
+    {
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         Interlocked.Exchange(ref _firstPin, 0);
-        if (!_connector.TryConnect(present.ReaderName, present.Atr, out var connected, out var fault, out var detail)) throw new InvalidOperationException($"{fault} {detail}");
+        if (!_connector.TryConnect(reader, atr, out var connected, out var fault, out var detail)) throw new InvalidOperationException($"{fault} {detail}");
         TapResult result;
-        using (connected) result = _processor.Process(new IsoCardChannel(connected!), Stopwatch.GetElapsedTime(present.Timestamp));
+        using (connected) result = _processor.Process(new IsoCardChannel(connected!), Stopwatch.GetElapsedTime(since));
         var pin = Interlocked.Read(ref _firstPin);
         if (pin == 0) throw new InvalidOperationException("the tap changed no feedback pin");
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-        vpcd.Remove();
-        Next(_removed, "card-removed");
-        return new TapOutcome(Stopwatch.GetElapsedTime(present.Timestamp, pin).TotalMilliseconds, result, allocated);
+        return new TapOutcome(Stopwatch.GetElapsedTime(since, pin).TotalMilliseconds, result, allocated);
     }
 
-    /// <summary>The floor: <paramref name="commands"/> sent raw (connect + exchange, no validator logic) to <paramref name="card"/>.</summary>
-    public double Raw(ICardModel card, IReadOnlyList<byte[]> commands, VpcdOptions options)
+    /// <summary>The floor: <paramref name="commands"/> sent raw (connect + exchange, no validator logic), in milliseconds.</summary>
+    private double Raw(string reader, byte[] atr, IReadOnlyList<byte[]> commands)
     {
-        using var vpcd = new VpcdCard(card, options);
-        vpcd.Insert();
-        var present = Next(_inserted, "card-present");
-        if (!_connector.TryConnect(present.ReaderName, present.Atr, out var connected, out var fault, out var detail)) throw new InvalidOperationException($"raw connect failed: {fault} {detail}");
+        var buffer = new byte[264];
+        var start = Stopwatch.GetTimestamp();
+        if (!_connector.TryConnect(reader, atr, out var connected, out var fault, out var detail)) throw new InvalidOperationException($"raw connect failed: {fault} {detail}");
         using (connected)
         {
-            var buffer = new byte[264];
             foreach (var command in commands) connected!.Exchange(command, buffer);
         }
-        var elapsed = Stopwatch.GetElapsedTime(present.Timestamp).TotalMilliseconds;
-        vpcd.Remove();
-        Next(_removed, "card-removed");
-        return elapsed;
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
     }
 
     public void Dispose()
