@@ -39,6 +39,7 @@ internal sealed class TapRig : IDisposable
     private readonly BlockingCollection<CardEventArgs> _inserted = [];
     private readonly BlockingCollection<CardEventArgs> _removed = [];
     private long _firstPin;
+    private int _tapThread;
 
     private TapRig(DirectoryInfo root, StoredLists lists, TapJournal journal, GpioFeedback feedback, TapProcessor processor, SimulatedGpioDriver driver)
     {
@@ -47,7 +48,12 @@ internal sealed class TapRig : IDisposable
         _journal = journal;
         _feedback = feedback;
         _processor = processor;
-        driver.PinChanged += (_, _) => Interlocked.CompareExchange(ref _firstPin, Stopwatch.GetTimestamp(), 0);
+        // Only the tap thread's pin writes count: the first frame of a pattern is written by Show on the caller's thread,
+        // the later frames of the pattern before it come from the player's timer and must not stop the clock.
+        driver.PinChanged += (_, _) =>
+        {
+            if (Environment.CurrentManagedThreadId == Volatile.Read(ref _tapThread)) Interlocked.CompareExchange(ref _firstPin, Stopwatch.GetTimestamp(), 0);
+        };
         _monitor.CardInserted += (_, e) => { if (e.ReaderName == Reader) _inserted.Add(e); };
         _monitor.CardRemoved += (_, e) => { if (e.ReaderName == Reader) _removed.Add(e); };
     }
@@ -129,6 +135,7 @@ internal sealed class TapRig : IDisposable
     public TapOutcome Serve(string reader, byte[] atr, long since)
     {
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        Volatile.Write(ref _tapThread, Environment.CurrentManagedThreadId);
         Interlocked.Exchange(ref _firstPin, 0);
         if (!_connector.TryConnect(reader, atr, out var connected, out var fault, out var detail)) throw new InvalidOperationException($"{fault} {detail}");
         TapResult result;
@@ -136,6 +143,10 @@ internal sealed class TapRig : IDisposable
         var pin = Interlocked.Read(ref _firstPin);
         if (pin == 0) throw new InvalidOperationException("the tap changed no feedback pin");
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        Volatile.Write(ref _tapThread, 0);
+        // The same card again shows the same pattern, whose first frame would change no pin while the last one still
+        // shows: put up the other colour in between, outside the clock.
+        _feedback.Show(result.Signal == Validator.Core.Feedback.TapSignal.Accepted ? Validator.Core.Feedback.TapSignal.Rejected : Validator.Core.Feedback.TapSignal.Accepted);
         return new TapOutcome(Stopwatch.GetElapsedTime(since, pin).TotalMilliseconds, result, allocated);
     }
 
