@@ -144,9 +144,9 @@ internal sealed class TapRig : IDisposable
         if (pin == 0) throw new InvalidOperationException("the tap changed no feedback pin");
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         Volatile.Write(ref _tapThread, 0);
-        // The same card again shows the same pattern, whose first frame would change no pin while the last one still
-        // shows: put up the other colour in between, outside the clock.
-        _feedback.Show(result.Signal == Validator.Core.Feedback.TapSignal.Accepted ? Validator.Core.Feedback.TapSignal.Rejected : Validator.Core.Feedback.TapSignal.Accepted);
+        // The next tap may show the same pattern, whose first frame would change no pin while this one still shows: put up
+        // amber (tap again) in between, outside the clock; the bench's cards are always read, so never amber themselves.
+        _feedback.Show(result.Signal == Validator.Core.Feedback.TapSignal.TapAgain ? Validator.Core.Feedback.TapSignal.Accepted : Validator.Core.Feedback.TapSignal.TapAgain);
         return new TapOutcome(Stopwatch.GetElapsedTime(since, pin).TotalMilliseconds, result, allocated);
     }
 
