@@ -1,5 +1,10 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Validator.Core.Cards;
+using Validator.Core.Fares;
+using Validator.Core.Lists;
+using Validator.Simulation.Cards;
+using Validator.Simulation.Vpcd;
 
 namespace Validator.Daemon.Tests;
 
@@ -42,6 +47,46 @@ public sealed class Daemon_crash_consistency
     [Explicit("long run: 500 kills, about 30 min, holds pcscd for the whole run; VALIDATOR_CRASH_KILLS and VALIDATOR_CRASH_SEED change it")]
     public void Daemon_crash_long_500_kills_lose_and_duplicate_no_acknowledged_tap() =>
         new DaemonCrashRun(_root, Seed(), Kills(500)).Run();
+
+    [Test]
+    public void Daemon_crash_with_a_card_left_on_the_reader_reads_it_again_at_the_next_start_as_a_repeat_not_a_second_fare()
+    {
+        // The kill lands after the tap was journaled and shown while the card still lies on the reader: the next start
+        // cannot tell that card from one put down while it booted, so it reads it again. The journal seeds the
+        // repeat-tap memory, so the second read is a repeat, never a second acceptance.
+        var key = RandomNumberGenerator.GetBytes(32);
+        var student = new CardholderData("5413330089600010", "2812", 1);
+        var token = new CardTokenizer(key).ForPan(student.Pan.AsSpan());
+        using var backoffice = BackofficeProcess.Start(_root);
+        backoffice.Send(HttpMethod.Put, "/v1/admin/policy", new FarePolicy { Products = [new Product("student", "Schülerticket")] });
+        backoffice.Send(HttpMethod.Put, "/v1/admin/entitlements", new[]
+        {
+            new Entitlement { Id = "pass-1", Token = token, Product = "student", ValidFrom = new DateOnly(2020, 1, 1), ValidTo = new DateOnly(2099, 12, 31) },
+        });
+        var config = backoffice.WriteDeviceConfig(Path.Combine(_root.FullName, "validator.json"), Path.Combine(_root.FullName, "data"), key,
+            uploadInterval: TimeSpan.FromMilliseconds(200), listPollInterval: TimeSpan.FromMilliseconds(300), heartbeatInterval: TimeSpan.FromSeconds(1));
+        var environment = new Dictionary<string, string> { ["VALIDATOR_CONFIG"] = config };
+        using var card = new VpcdCard(CardProfiles.Mastercard(student), new VpcdOptions { Port = PcscStack.Port });
+        try
+        {
+            using (var first = ValidatorProcess.Start(["run"], environment))
+            {
+                first.WaitForAllLines(BackofficeProcess.Patience, "List entitlements updated to version", "List policy updated to version");
+                card.Insert();
+                Assert.That(first.WaitForLine("Tap 1:", BackofficeProcess.Patience), Does.Contain(FareReasons.AcceptedPass));
+                first.KillHard();
+            }
+            using var second = ValidatorProcess.Start(["run"], environment);
+            Assert.That(second.WaitForLine("Tap 2:", BackofficeProcess.Patience), Does.Contain(FareReasons.AlreadyValidated));
+            var stored = backoffice.WaitForTaps(2);
+            Assert.That(stored.Select(t => t.GetProperty("reason").GetString()), Is.EqualTo(new[] { FareReasons.AcceptedPass, FareReasons.AlreadyValidated }));
+            Assert.That(stored.Select(t => t.GetProperty("sequence").GetInt64()), Is.EqualTo(new long[] { 1, 2 }));
+        }
+        finally
+        {
+            card.Remove();
+        }
+    }
 
     private static int Seed() =>
         int.TryParse(Environment.GetEnvironmentVariable("VALIDATOR_CRASH_SEED"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seed)
