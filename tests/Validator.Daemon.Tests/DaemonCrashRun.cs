@@ -71,6 +71,9 @@ internal sealed partial class DaemonCrashRun
     [GeneratedRegex(@"Tap (-?\d+): (\S+) \(")]
     private static partial Regex TapLine();
 
+    [GeneratedRegex(@"Tap (\d+) shown again: (\S+) \(")]
+    private static partial Regex ShownAgainLine();
+
     [GeneratedRegex(@"List (\w+) updated to version (\d+)")]
     private static partial Regex ListLine();
 
@@ -260,6 +263,17 @@ internal sealed partial class DaemonCrashRun
             if (left is not null && left.Run == _run - 1 && left.AfterRestart is null && card == left.Card) left.AfterRestart = _acknowledged[^1];
             return;
         }
+        var again = ShownAgainLine().Match(line);
+        if (again.Success)
+        {
+            // The card lay on the reader across the kill after its tap was stored: its answer is shown again, nothing stored.
+            var sequence = long.Parse(again.Groups[1].Value, CultureInfo.InvariantCulture);
+            if (_onReader is not null) _tapSeen = true;
+            if (!_acknowledged.Any(a => a.Sequence == sequence)) _acknowledged.Add(new Acknowledged(sequence, again.Groups[2].Value, _onReader?.Name ?? "?", _run));
+            var left = _cardsLeftOn.LastOrDefault();
+            if (left is not null && left.Run == _run - 1 && left.AfterRestart is null && _onReader == left.Card) left.ShownAgain = sequence;
+            return;
+        }
         var list = ListLine().Match(line);
         if (list.Success)
         {
@@ -435,11 +449,16 @@ internal sealed partial class DaemonCrashRun
         var unacknowledgedBySequence = unacknowledged.ToDictionary(t => t.GetProperty("sequence").GetInt64());
         foreach (var left in _cardsLeftOn)
         {
-            var journaledBeforeKill = unacknowledgedBySequence.Values.Any(t =>
+            var journaledBeforeKill = left.ShownAgain is not null || unacknowledgedBySequence.Values.Any(t =>
                 t.GetProperty("cardToken").GetString() == left.Card.Token.ToString()
                 && t.GetProperty("sequence").GetInt64() > left.LastSequenceBeforeKill
                 && (left.AfterRestart is null || t.GetProperty("sequence").GetInt64() < left.AfterRestart.Sequence));
-            var key = $"{(journaledBeforeKill ? "journaled before the kill" : "not journaled before the kill")}, after the restart: {left.AfterRestart?.Reason ?? "no tap"}";
+            var after = left.ShownAgain is { } again ? $"tap {again} shown again, not stored twice" : left.AfterRestart?.Reason ?? "no tap";
+            var key = $"{(journaledBeforeKill ? "journaled before the kill" : "not journaled before the kill")}, after the restart: {after}";
+            if (journaledBeforeKill && left.ShownAgain is null && left.AfterRestart is not null)
+            {
+                _problems.Add($"{left.Card.Name} lay on the reader across kill {left.Run} after its tap was stored, and the next start stored it again as tap {left.AfterRestart.Sequence}");
+            }
             _stats.CardOnReaderOutcomes[key] = _stats.CardOnReaderOutcomes.GetValueOrDefault(key) + 1;
         }
     }
@@ -527,6 +546,7 @@ internal sealed partial class DaemonCrashRun
         public int Run { get; } = run;
         public long LastSequenceBeforeKill { get; } = lastSequenceBeforeKill;
         public Acknowledged? AfterRestart { get; set; }
+        public long? ShownAgain { get; set; }
     }
 
     private sealed class Stats
