@@ -54,6 +54,7 @@ internal sealed partial class DaemonCrashRun
     private DateTime _nextInsert;
     private DateTime _nextListChange;
     private bool _toggleDenied;
+    private string? _lastAnswer;
     private long _bigChangeVersion;
     private int _run;
     private int _entitlementCounter;
@@ -263,6 +264,7 @@ internal sealed partial class DaemonCrashRun
             var sequence = long.Parse(tap.Groups[1].Value, CultureInfo.InvariantCulture);
             var card = _onReader;
             if (card is not null) _tapSeen = true;
+            _lastAnswer = tap.Groups[2].Value;
             if (sequence < 0) return; // not stored: the student was asked to tap again
             _acknowledged.Add(new Acknowledged(sequence, tap.Groups[2].Value, card?.Name ?? "?", _run));
             var left = _cardsLeftOn.LastOrDefault();
@@ -275,6 +277,7 @@ internal sealed partial class DaemonCrashRun
             // The card lay on the reader across the kill after its tap was stored: its answer is shown again, nothing stored.
             var sequence = long.Parse(again.Groups[1].Value, CultureInfo.InvariantCulture);
             if (_onReader is not null) _tapSeen = true;
+            _lastAnswer = again.Groups[2].Value;
             if (!_acknowledged.Any(a => a.Sequence == sequence)) _acknowledged.Add(new Acknowledged(sequence, again.Groups[2].Value, _onReader?.Name ?? "?", _run));
             var left = _cardsLeftOn.LastOrDefault();
             if (left is not null && left.Run == _run - 1 && left.AfterRestart is null && _onReader == left.Card) left.ShownAgain = sequence;
@@ -426,7 +429,7 @@ internal sealed partial class DaemonCrashRun
 
     private void TapAndExpect(ValidatorProcess daemon, TestCard card, Func<string, bool> expected, string what)
     {
-        var before = _acknowledged.Count;
+        _lastAnswer = null;
         Insert(card);
         var deadline = DateTime.UtcNow + Patience;
         while (!_tapSeen && DateTime.UtcNow < deadline)
@@ -434,8 +437,10 @@ internal sealed partial class DaemonCrashRun
             if (daemon.TryNextLine(TimeSpan.FromMilliseconds(200), out var line)) Handle(line);
         }
         RemoveCard();
-        if (_acknowledged.Count == before) _problems.Add($"the final tap of {card.Name} was not acknowledged");
-        else if (!expected(_acknowledged[^1].Reason)) _problems.Add($"after the last restart {card.Name} was {_acknowledged[^1].Reason}, expected {what} (lists inconsistent)");
+        // The answer logged: a new tap, or (a card put down in the instant between READY and the reader monitor's first
+        // look, when it was also the last stored tap) that tap's answer shown again.
+        if (_lastAnswer is null) _problems.Add($"the final tap of {card.Name} got no answer");
+        else if (!expected(_lastAnswer)) _problems.Add($"after the last restart {card.Name} was {_lastAnswer}, expected {what} (lists inconsistent)");
     }
 
     private void CheckTaps(List<JsonElement> stored)
@@ -471,7 +476,7 @@ internal sealed partial class DaemonCrashRun
                 t.GetProperty("cardToken").GetString() == left.Card.Token.ToString()
                 && t.GetProperty("sequence").GetInt64() > left.LastSequenceBeforeKill
                 && (left.AfterRestart is null || t.GetProperty("sequence").GetInt64() < left.AfterRestart.Sequence));
-            var after = left.ShownAgain is { } again ? $"tap {again} shown again, not stored twice" : left.AfterRestart?.Reason ?? "no tap";
+            var after = left.ShownAgain is not null ? "its tap shown again, not stored twice" : left.AfterRestart?.Reason ?? "no tap";
             var key = $"{(journaledBeforeKill ? "journaled before the kill" : "not journaled before the kill")}, after the restart: {after}";
             if (journaledBeforeKill && left.ShownAgain is null && left.AfterRestart is not null)
             {
