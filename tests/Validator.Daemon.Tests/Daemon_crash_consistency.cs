@@ -76,7 +76,8 @@ public sealed class Daemon_crash_consistency
                 first.KillHard();
             }
             using var second = ValidatorProcess.Start(["run"], environment);
-            Assert.That(second.WaitForLine("Tap ", BackofficeProcess.Patience), Does.Contain("Tap 1 shown again: " + FareReasons.AcceptedPass));
+            Assert.That(second.WaitForLine(new System.Text.RegularExpressions.Regex(@"Tap \d+[ :]"), BackofficeProcess.Patience).Value, Is.EqualTo("Tap 1 "), "the first tap line of the next start");
+            Assert.That(second.Output, Does.Contain("Tap 1 shown again: " + FareReasons.AcceptedPass));
 
             // Taken away and tapped again: the next stored tap is number 2, a repeat, so nothing was stored in between.
             card.Remove();
