@@ -147,7 +147,9 @@ internal sealed partial class TapService : IHostedService, IDisposable
         {
             using (card)
             {
-                result = _processor.Process(new IsoCardChannel(card!), Stopwatch.GetElapsedTime(arrival.Timestamp));
+                var channel = new IsoCardChannel(card!);
+                var connect = Stopwatch.GetElapsedTime(arrival.Timestamp);
+                result = arrival.PresentWhenFirstSeen ? _processor.ProcessCardFoundOnReader(channel, connect) : _processor.Process(channel, connect);
             }
         }
         _latencies.Record(result.Timings);
@@ -160,7 +162,8 @@ internal sealed partial class TapService : IHostedService, IDisposable
             var brand = result.Read.Identity?.Brand ?? "-";
             var last4 = result.Read.Identity?.Last4 ?? "-";
             var ms = Math.Round(total.TotalMilliseconds, 2);
-            LogTap(_logger, sequence, result.Decision.Reason, brand, last4, result.Read.ApduCount, ms, served);
+            if (result.ShownAgain) LogShownAgain(_logger, sequence, result.Decision.Reason, brand, last4);
+            else LogTap(_logger, sequence, result.Decision.Reason, brand, last4, result.Read.ApduCount, ms, served);
         }
         if (result.JournalError is not null) LogNotStored(_logger, result.JournalError);
     }
@@ -173,6 +176,9 @@ internal sealed partial class TapService : IHostedService, IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Tap {Sequence}: {Reason} ({Brand} …{Last4}, {Apdus} APDUs, {Ms} ms from card present, {ServeMs} ms served)")]
     private static partial void LogTap(ILogger logger, long sequence, string reason, string brand, string last4, int apdus, double ms, double serveMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tap {Sequence} shown again: {Reason} ({Brand} …{Last4} lay on the reader across the restart; not stored twice)")]
+    private static partial void LogShownAgain(ILogger logger, long sequence, string reason, string brand, string last4);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Tap not stored: {Error}; the device shows out of service until storage works")]
     private static partial void LogNotStored(ILogger logger, string error);
