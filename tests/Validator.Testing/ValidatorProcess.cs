@@ -81,6 +81,13 @@ public sealed class ValidatorProcess : IDisposable
         if (Kill(_process.Id, 15) != 0) Assert.Fail($"kill -TERM {_process.Id} failed");
     }
 
+    /// <summary>SIGKILL, as a power cut ends a process (no shutdown code runs); returns once it has exited.</summary>
+    public void KillHard()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
 
