@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Validator.Core.Fares;
-using Validator.Core.Taps;
+using Validator.Simulation.Cards;
 
 namespace Validator.Daemon.Tests;
 
@@ -65,7 +65,8 @@ public sealed class Clock_faults
         var offset = Path.Combine(rig.Root.FullName, "faketime");
         File.WriteAllText(offset, "+0");
         File.WriteAllText(flag, "");
-        var served = new List<ServedTap>();
+        var served = new List<(ServedTap Tap, bool Trusted)>();
+        var tapAgainAfterJump = 0;
         try
         {
             using var daemon = rig.StartDaemon(new Dictionary<string, string>
@@ -77,33 +78,51 @@ public sealed class Clock_faults
                 ["FAKETIME_DONT_FAKE_MONOTONIC"] = "1",
             });
             rig.WaitForListsInService();
-            served.Add(Expect(daemon.Tap(FaultRig.Traveller), FareReasons.AcceptedPayAsYouGo));
+
+            // The first tap after a jump may be asked to tap again: libpcsclite times its wait for pcscd's answer with
+            // gettimeofday, so a wall clock set in the middle of that wait ends it early. The student taps again.
+            void Tap(CardholderData card, string reason, bool trusted, bool afterJump = false)
+            {
+                var tap = daemon.Tap(card);
+                if (afterJump && tap.Reason.StartsWith("tap-again.", StringComparison.Ordinal))
+                {
+                    Assert.That(tap.Lines.Count(l => l.EndsWith("Feedback (no GPIO): TapAgain", StringComparison.Ordinal)), Is.EqualTo(1), string.Join('\n', tap.Lines));
+                    served.Add((tap, trusted));
+                    tapAgainAfterJump++;
+                    tap = daemon.Tap(card);
+                }
+                served.Add((Expect(tap, reason), trusted));
+            }
+
+            Tap(FaultRig.Traveller, FareReasons.AcceptedPayAsYouGo, trusted: true);
 
             File.WriteAllText(offset, "+2h"); // NTP's first sync on a board that booted with a stale clock
-            served.Add(Expect(daemon.Tap(FaultRig.Traveller), FareReasons.AlreadyValidated));
-            served.Add(Expect(daemon.Tap(FaultRig.Student), FareReasons.AcceptedPass));
+            Tap(FaultRig.Traveller, FareReasons.AlreadyValidated, trusted: true, afterJump: true);
+            Tap(FaultRig.Student, FareReasons.AcceptedPass, trusted: true);
 
             File.Delete(flag); // sync lost, and the clock set back below the last trusted time
             File.WriteAllText(offset, "-1h");
-            served.Add(Expect(daemon.Tap(FaultRig.Traveller), FareReasons.AlreadyValidated));
-            Assert.That(served[^1].Lines.Any(l => l.Contains("Clock trust is now BehindLastKnown", StringComparison.Ordinal)), Is.True, string.Join('\n', served[^1].Lines));
-            served.Add(Expect(daemon.Tap(FaultRig.Blocked), FareReasons.Denied));
-            served.Add(Expect(daemon.Tap(FaultRig.Student), FareReasons.AlreadyValidated));
+            Tap(FaultRig.Traveller, FareReasons.AlreadyValidated, trusted: false, afterJump: true);
+            Assert.That(daemon.Process.Output, Does.Contain("Clock trust is now BehindLastKnown"));
+            Tap(FaultRig.Blocked, FareReasons.Denied, trusted: false);
+            Tap(FaultRig.Student, FareReasons.AlreadyValidated, trusted: false);
 
             File.WriteAllText(offset, "+0");
             File.WriteAllText(flag, "");
-            served.Add(Expect(daemon.Tap(FaultRig.Blocked), FareReasons.Denied));
-            Assert.That(served[^1].Lines.Any(l => l.Contains("Clock trust is now Trusted", StringComparison.Ordinal)), Is.True, string.Join('\n', served[^1].Lines));
+            Tap(FaultRig.Blocked, FareReasons.Denied, trusted: true, afterJump: true);
+            Assert.That(served[^1].Tap.Lines.Any(l => l.Contains("Clock trust is now Trusted", StringComparison.Ordinal)), Is.True, string.Join('\n', served[^1].Tap.Lines));
 
             var upstream = rig.Backoffice.WaitForTaps(FaultRig.DeviceId, t => t.Count == served.Count, $"{served.Count} taps");
-            Assert.That(upstream.Select(t => (t.Sequence, t.Reason)), Is.EqualTo(served.Select(s => (s.Sequence, s.Reason))), "every tap uploaded once");
-            Assert.That(served.Select(s => s.Sequence), Is.Ordered.Ascending.And.Unique, "sequences go up whatever the clock does");
+            Assert.That(upstream.Select(t => (t.Sequence, t.Reason)), Is.EqualTo(served.Select(s => (s.Tap.Sequence, s.Tap.Reason))), "every tap uploaded once");
+            Assert.That(served.Select(s => s.Tap.Sequence), Is.Ordered.Ascending.And.Unique, "sequences go up whatever the clock does");
             Assert.That(upstream.Count(t => t.Reason == FareReasons.AcceptedPayAsYouGo), Is.EqualTo(1), "the traveller was charged once");
-            Assert.That(upstream.Select(t => t.ClockTrusted), Is.EqualTo(new[] { true, true, true, false, false, false, true }));
+            Assert.That(upstream.Select(t => t.ClockTrusted), Is.EqualTo(served.Select(s => s.Trusted)), "taps flagged exactly while the clock was behind");
             // The daemon's clock really moved: +2 h, then 3 h back.
-            Assert.That(upstream[1].Time - upstream[0].Time, Is.GreaterThan(TimeSpan.FromMinutes(119)));
-            Assert.That(upstream[3].Time - upstream[2].Time, Is.LessThan(TimeSpan.FromMinutes(-179)));
-            TestContext.Out.WriteLine(string.Join('\n', upstream.Select(t => $"{t.Sequence} {t.Time:u} {t.Reason} trusted={t.ClockTrusted}")));
+            var first = upstream[0].Time;
+            Assert.That(upstream.Max(t => t.Time) - first, Is.GreaterThan(TimeSpan.FromMinutes(119)));
+            Assert.That(upstream.Min(t => t.Time) - first, Is.LessThan(TimeSpan.FromMinutes(-50)));
+            TestContext.Out.WriteLine($"{served.Count} taps over 3 clock jumps, {tapAgainAfterJump} asked to tap again right after a jump:\n"
+                + string.Join('\n', upstream.Select(t => $"{t.Sequence} {t.Time:u} {t.Reason} trusted={t.ClockTrusted}")));
         }
         finally
         {

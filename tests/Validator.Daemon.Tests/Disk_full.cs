@@ -21,8 +21,8 @@ public sealed class Disk_full
             if (Environment.GetEnvironmentVariable("CI") == "true") Assert.Fail(Why + " (CI runs as root)");
             Assert.Ignore(Why);
         }
-        // Small segments: a new one (a new page of the tmpfs) is needed every few taps, so a full disk shows at once.
-        using var rig = new FaultRig("validator-disk-full-", journal: new Dictionary<string, string> { ["MaxSegmentBytes"] = "1024" });
+        // Segments of one page (the smallest allowed): a new one, a new page of the tmpfs, is needed every dozen taps.
+        using var rig = new FaultRig("validator-disk-full-", journal: new Dictionary<string, string> { ["MaxSegmentBytes"] = "4096" });
         Directory.CreateDirectory(rig.Data);
         Run("mount", "-t", "tmpfs", "-o", "size=3m,mode=0700", "tmpfs", rig.Data);
         try
@@ -41,14 +41,14 @@ public sealed class Disk_full
             var filler = Path.Combine(rig.Data, "filler");
             var filled = Fill(filler);
             ServedTap? refused = null;
-            for (var attempt = 0; attempt < 10 && refused is null; attempt++)
+            for (var attempt = 0; attempt < 20 && refused is null; attempt++)
             {
                 // Until the page of the newest segment is used up, a tap still fits and is stored: that is right too.
                 var tap = daemon.Tap(FaultRig.Student);
                 if (tap.Stored) stored.Add(tap.Sequence);
                 else refused = tap;
             }
-            Assert.That(refused, Is.Not.Null, $"10 taps were all stored on a full disk ({filled} bytes of filler)");
+            Assert.That(refused, Is.Not.Null, $"20 taps were all stored on a full disk ({filled} bytes of filler)");
             var again = daemon.Tap(FaultRig.Student);
             Assert.That(again.Stored, Is.False, "a tap was stored on a full disk");
             foreach (var tap in new[] { refused!, again })
