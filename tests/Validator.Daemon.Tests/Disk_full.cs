@@ -43,9 +43,14 @@ public sealed class Disk_full
             ServedTap? refused = null;
             for (var attempt = 0; attempt < 20 && refused is null; attempt++)
             {
-                // Until the page of the newest segment is used up, a tap still fits and is stored: that is right too.
+                // Until the page of the newest segment is used up, a tap still fits and is stored: that is right too. The
+                // journal deletes uploaded segments when it starts a new one, so whatever that freed is filled again.
                 var tap = daemon.Tap(FaultRig.Student);
-                if (tap.Stored) stored.Add(tap.Sequence);
+                if (tap.Stored)
+                {
+                    stored.Add(tap.Sequence);
+                    filled += Fill(filler);
+                }
                 else refused = tap;
             }
             Assert.That(refused, Is.Not.Null, $"20 taps were all stored on a full disk ({filled} bytes of filler)");
@@ -79,12 +84,12 @@ public sealed class Disk_full
         }
     }
 
-    /// <summary>Writes <paramref name="path"/> until the file system refuses; returns how many bytes fit.</summary>
+    /// <summary>Appends to <paramref name="path"/> until the file system refuses; returns how many bytes fit.</summary>
     private static long Fill(string path)
     {
         var block = new byte[4096];
         long written = 0;
-        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1);
+        using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.None, bufferSize: 1);
         try
         {
             while (true)

@@ -65,6 +65,13 @@ internal sealed class FaultRig : IDisposable
         }));
     }
 
+    /// <summary>Blocks one more (made-up) card at the back office: a new deny list version for the device to fetch.</summary>
+    public void BlockAnotherCard(int number)
+    {
+        var pan = "40000000" + number.ToString("D8", System.Globalization.CultureInfo.InvariantCulture);
+        Backoffice.Send(HttpMethod.Post, "/v1/admin/deny", new[] { new DenyEntry { Token = new CardTokenizer(_tokenKey).ForPan(pan.AsSpan()), Reason = DenyReason.Stolen, AddedAt = DateTimeOffset.UtcNow } });
+    }
+
     public DirectoryInfo Root { get; }
 
     public string Data { get; }
