@@ -1,9 +1,11 @@
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Validator.Core.Sync;
+using Validator.Core.Taps;
 
 namespace Validator.Daemon.Tests;
 
@@ -43,14 +45,20 @@ public sealed partial class BackofficeProcess : IDisposable
     public static BackofficeProcess Start(DirectoryInfo root)
     {
         ArgumentNullException.ThrowIfNull(root);
+        return Start(root.FullName, DeviceId, DeviceSecret);
+    }
+
+    /// <summary>Starts the back office with its database and signing key in <paramref name="directory"/>, knowing one device.</summary>
+    public static BackofficeProcess Start(string directory, string deviceId, string deviceSecret)
+    {
         var process = ValidatorProcess.StartAssembly(BackofficePath(),
         [
             "--urls", "http://127.0.0.1:0",
             $"--Backoffice:AdminToken={AdminToken}",
-            $"--Backoffice:Devices:0:Id={DeviceId}",
-            $"--Backoffice:Devices:0:Secret={DeviceSecret}",
-            $"--Backoffice:DatabasePath={Path.Combine(root.FullName, "backoffice.db")}",
-            $"--Backoffice:SigningKeyPath={Path.Combine(root.FullName, "signing.pem")}",
+            $"--Backoffice:Devices:0:Id={deviceId}",
+            $"--Backoffice:Devices:0:Secret={deviceSecret}",
+            $"--Backoffice:DatabasePath={Path.Combine(directory, "backoffice.db")}",
+            $"--Backoffice:SigningKeyPath={Path.Combine(directory, "signing.pem")}",
         ]);
         try
         {
@@ -139,6 +147,33 @@ public sealed partial class BackofficeProcess : IDisposable
             },
         }));
         return path;
+    }
+
+    /// <summary>Every tap of <paramref name="deviceId"/> the back office holds, in sequence order, as tap records (all pages).</summary>
+    public List<TapRecord> TapRecords(string deviceId)
+    {
+        var all = new List<TapRecord>();
+        while (true)
+        {
+            var after = all.Count == 0 ? 0 : all[^1].Sequence;
+            var page = Admin.GetFromJsonAsync<List<TapRecord>>($"/v1/admin/taps?deviceId={deviceId}&afterSequence={after}&limit=10000", Json).GetAwaiter().GetResult()!;
+            all.AddRange(page);
+            if (page.Count < 10_000) return all;
+        }
+    }
+
+    /// <summary>The taps once <paramref name="done"/> holds for them; fails the test with what is there after the patience.</summary>
+    public List<TapRecord> WaitForTaps(string deviceId, Func<List<TapRecord>, bool> done, string what)
+    {
+        ArgumentNullException.ThrowIfNull(done);
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            var taps = TapRecords(deviceId);
+            if (done(taps)) return taps;
+            if (DateTime.UtcNow > deadline) Assert.Fail($"the back office holds {taps.Count} taps, not {what}");
+            Thread.Sleep(100); // polling another process's HTTP API: there is no event to wait on
+        }
     }
 
     public void Dispose()

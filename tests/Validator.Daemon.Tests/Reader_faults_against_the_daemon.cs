@@ -47,8 +47,8 @@ public sealed class Reader_faults_against_the_daemon
 
         // Pulled after 0, 1, 2, … answered APDUs, until the card answers every APDU the read needs: that tap is the
         // first full one. Every earlier one was interrupted inside the read.
-        var pulls = new List<ServedTap>();
-        ServedTap full;
+        var pulls = new List<ReaderFaultTap>();
+        ReaderFaultTap full;
         while (true)
         {
             var answered = pulls.Count;
@@ -108,7 +108,7 @@ public sealed class Reader_faults_against_the_daemon
         using var service = new ServiceOnPcscd();
         service.StartWithReader();
 
-        var recoveries = new List<ServedTap>();
+        var recoveries = new List<ReaderFaultTap>();
         for (var round = 1; round <= rounds; round++)
         {
             var mark = service.Seen.Count;
@@ -209,7 +209,7 @@ public sealed class Reader_faults_against_the_daemon
         Assert.That(garbage.Reason, Is.EqualTo(FareReasons.ReadError));
         Assert.That(garbage.Signal, Is.EqualTo(nameof(Core.Feedback.TapSignal.TapAgain)));
 
-        var silent = new List<ServedTap>();
+        var silent = new List<ReaderFaultTap>();
         for (var i = 0; i < silentTaps; i++)
         {
             // Silent from the first command up to before the last: the timeout strikes at every step of the read.
@@ -251,7 +251,7 @@ public sealed class Reader_faults_against_the_daemon
     /// Puts a card on the reader that takes 150 ms per answer and kills pcscd (SIGKILL) once it has answered two APDUs, so
     /// the kill lands inside the read (a full read takes four or more). Returns the service's answer.
     /// </summary>
-    private static ServedTap TapWhilePcscdIsKilled(ServiceOnPcscd service, PcscdProcess pcscd)
+    private static ReaderFaultTap TapWhilePcscdIsKilled(ServiceOnPcscd service, PcscdProcess pcscd)
     {
         using var answered = new SemaphoreSlim(0);
         using var card = new VpcdCard(CardProfiles.Mastercard(), new VpcdOptions { Port = PcscStack.Port, ApduDelay = TimeSpan.FromMilliseconds(150) });

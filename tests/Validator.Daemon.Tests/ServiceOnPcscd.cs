@@ -17,7 +17,7 @@ namespace Validator.Daemon.Tests;
 /// <param name="Apdus">APDUs the read exchanged.</param>
 /// <param name="MsFromCardPresent">From the card-present event to the decision shown.</param>
 /// <param name="Signal">What the feedback showed ("Accepted", "TapAgain", …); null when nothing was shown.</param>
-internal sealed record ServedTap(long Sequence, string Reason, int Apdus, double MsFromCardPresent, string? Signal);
+internal sealed record ReaderFaultTap(long Sequence, string Reason, int Apdus, double MsFromCardPresent, string? Signal);
 
 /// <summary>
 /// <c>validator run</c> as its own process on the real pcscd + vpcd, offline (no back office): lists written into its
@@ -114,18 +114,18 @@ internal sealed partial class ServiceOnPcscd : IDisposable
     }
 
     /// <summary>Waits for the next logged tap and the feedback shown for it (logged just before the tap line).</summary>
-    public ServedTap NextTap(TimeSpan? timeout = null)
+    public ReaderFaultTap NextTap(TimeSpan? timeout = null)
     {
         var lines = WaitFor(l => TapLine().IsMatch(l), "Tap N:", timeout);
         var tap = TapLine().Match(lines[^1]);
         var signal = lines.Select(l => FeedbackLine().Match(l)).LastOrDefault(m => m.Success)?.Groups[1].Value;
-        return new ServedTap(
+        return new ReaderFaultTap(
             long.Parse(tap.Groups[1].Value, CultureInfo.InvariantCulture), tap.Groups[2].Value,
             int.Parse(tap.Groups[3].Value, CultureInfo.InvariantCulture), double.Parse(tap.Groups[4].Value, CultureInfo.InvariantCulture), signal);
     }
 
     /// <summary>Puts <paramref name="card"/> on the reader, waits for the service's answer, takes the card off again.</summary>
-    public ServedTap Tap(ICardModel card, VpcdOptions? options = null)
+    public ReaderFaultTap Tap(ICardModel card, VpcdOptions? options = null)
     {
         using var virtualCard = new VpcdCard(card, options ?? new VpcdOptions { Port = PcscStack.Port });
         virtualCard.Insert();

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Validator.Core.Cards;
+using Validator.Core.Clock;
 using Validator.Core.Feedback;
 using Validator.Core.Taps;
 using Validator.Pcsc;
@@ -28,6 +29,7 @@ internal sealed partial class TapService : IHostedService, IDisposable
     private readonly Lock _statusGate = new();
     private Thread? _thread;
     private long _heartbeat = Stopwatch.GetTimestamp();
+    private ClockTrust _clockTrust = ClockTrust.Trusted;
 
     public TapService(ReaderMonitor monitor, PcscCardConnector connector, TapProcessor processor, IFeedbackSink feedback, TapLatencies latencies, ILogger<TapService> logger)
     {
@@ -153,6 +155,12 @@ internal sealed partial class TapService : IHostedService, IDisposable
             }
         }
         _latencies.Record(result.Timings);
+        if (result.Decision.ClockTrust != _clockTrust)
+        {
+            // Once per change, not per tap: the log says when taps started (and stopped) being flagged.
+            _clockTrust = result.Decision.ClockTrust;
+            LogClockTrust(_logger, _clockTrust, result.Decision.DecidedAt, result.Decision.JudgedAt);
+        }
         Interlocked.Increment(ref _taps);
         var total = Stopwatch.GetElapsedTime(arrival.Timestamp);
         if (_logger.IsEnabled(LogLevel.Information))
@@ -179,6 +187,9 @@ internal sealed partial class TapService : IHostedService, IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Tap {Sequence} shown again: {Reason} ({Brand} …{Last4} lay on the reader across the restart; not stored twice)")]
     private static partial void LogShownAgain(ILogger logger, long sequence, string reason, string brand, string last4);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Clock trust is now {Trust} (device clock {Now:u}, dates judged by {JudgedAt:u}); taps are flagged unless Trusted")]
+    private static partial void LogClockTrust(ILogger logger, ClockTrust trust, DateTimeOffset now, DateTimeOffset judgedAt);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Tap not stored: {Error}; the device shows out of service until storage works")]
     private static partial void LogNotStored(ILogger logger, string error);
