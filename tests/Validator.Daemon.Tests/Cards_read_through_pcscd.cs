@@ -114,7 +114,7 @@ public sealed class Cards_read_through_pcscd
     // APDUs of a minimal read, worked out from each recording (see Validator.Core.Tests TraceReadTests).
     [TestCase("emv-mastercard-debit-de-aab.json", 4)]
     [TestCase("emv-visa-debit-de-comdirect.json", 3)]
-    [TestCase("emv-girocard-de-voba-2021.json", 7)]
+    [TestCase("emv-girocard-de-voba-2021.json", 4)]
     [TestCase("emv-fixture-mastercard-magstripe-only.json", 4)]
     public void A_recorded_real_card_reads_to_the_identity_in_its_recording(string file, int apdus)
     {
