@@ -42,7 +42,13 @@ internal sealed class PcscWorker : IDisposable
             // The worker was retired (stuck or disposed) by another thread meanwhile.
             return false;
         }
-        if (!item.Done.Wait(timeout))
+        // Waited in steps against a monotonic stopwatch: a timed wait that returns early (a wall clock set meanwhile, a
+        // preloaded time library) must not give up on a card that is still within its time.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!item.Done.Wait(timeout - waited.Elapsed > TimeSpan.Zero ? timeout - waited.Elapsed : TimeSpan.Zero) && waited.Elapsed < timeout)
+        {
+        }
+        if (!item.Done.IsSet)
         {
             _stuck = true;
             CompleteAdding();
