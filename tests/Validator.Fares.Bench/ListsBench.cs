@@ -32,6 +32,11 @@ internal static class ListsBench
     private const int DeltaHalf = 5_000;
     private const int AdminBatch = 100_000;
     private const double BudgetMb = 150;
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new CardTokenJsonConverter() },
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
 
     public static int Run(Options options)
     {
@@ -213,7 +218,7 @@ internal static class ListsBench
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative))
         {
-            Content = JsonContent.Create(body, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>)SyncJsonContext.Default.GetTypeInfo(typeof(T))!),
+            Content = JsonContent.Create(body, options: Json),
         };
         using var response = admin.Send(request);
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {response.Content.ReadAsStringAsync().GetAwaiter().GetResult()}");
@@ -241,7 +246,13 @@ internal static class ListsBench
             // The child prints its bound address once Kestrel serves requests.
             while (process.StandardOutput.ReadLine() is { } line)
             {
-                if (line.StartsWith("listening ", StringComparison.Ordinal)) return new Backoffice(process, new Uri(line["listening ".Length..]));
+                if (!line.StartsWith("listening ", StringComparison.Ordinal)) continue;
+                // From here its log goes to this console; a full pipe would stall it.
+                new Thread(() =>
+                {
+                    while (process.StandardOutput.ReadLine() is { } log) Console.WriteLine("back office: " + log);
+                }) { IsBackground = true }.Start();
+                return new Backoffice(process, new Uri(line["listening ".Length..]));
             }
             throw new InvalidOperationException("the back office exited before it listened");
         }

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Polly;
@@ -57,11 +58,21 @@ public sealed class UpstreamClient : IDisposable
         return SendAsync(() => Post(_devicePath + "/heartbeat", body), SyncJsonContext.Default.HeartbeatReply, cancellationToken);
     }
 
-    /// <summary>Asks for the package that brings <paramref name="list"/> from <paramref name="since"/> to the newest version.</summary>
-    public Task<UpstreamResult<SignedListPackage>> GetListAsync(ListKind list, long since, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Asks for the package that brings <paramref name="list"/> from <paramref name="since"/> to the newest version and
+    /// streams its body into the file <paramref name="file"/> (replaced), hashing it on the way: a million-entry
+    /// package is never held in memory. Nothing is verified or parsed here; the answer carries what the caller needs.
+    /// </summary>
+    public Task<UpstreamResult<ListDownload>> DownloadListAsync(ListKind list, long since, string file, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(file);
         var path = string.Create(CultureInfo.InvariantCulture, $"{_devicePath}/lists/{list.ToSegment()}?since={since}");
-        return SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), SyncJsonContext.Default.SignedListPackage, cancellationToken);
+        ListDownload? saved = null;
+        return SendAsync(
+            () => new HttpRequestMessage(HttpMethod.Get, path),
+            async (response, ct) => saved = await SaveAsync(response, file, ct).ConfigureAwait(false),
+            (_, status, _) => Task.FromResult(new UpstreamResult<ListDownload>(UpstreamOutcome.Ok, saved, status)),
+            cancellationToken);
     }
 
     /// <inheritdoc />
@@ -83,7 +94,47 @@ public sealed class UpstreamClient : IDisposable
         return output.ToArray();
     }
 
-    private async Task<UpstreamResult<T>> SendAsync<T>(Func<HttpRequestMessage> request, JsonTypeInfo<T> answer, CancellationToken cancellationToken)
+    /// <summary>Copies the answer's body into <paramref name="file"/>, computing its SHA-256 as it goes.</summary>
+    private static async Task<ListDownload> SaveAsync(HttpResponseMessage response, string file, CancellationToken cancellationToken)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[1 << 16];
+        long length = 0;
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (body.ConfigureAwait(false))
+        {
+            var output = new FileStream(file, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
+            await using (output.ConfigureAwait(false))
+            {
+                int read;
+                while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    hash.AppendData(buffer, 0, read);
+                    await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                    length += read;
+                }
+            }
+        }
+        return new ListDownload(file, length, hash.GetHashAndReset(), Header(response, SyncHeaders.ListSignature), Header(response, SyncHeaders.ListKeyId));
+    }
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+
+    private Task<UpstreamResult<T>> SendAsync<T>(Func<HttpRequestMessage> request, JsonTypeInfo<T> answer, CancellationToken cancellationToken) =>
+        SendAsync(request, null, (response, status, ct) => ReadJsonAsync(response, status, answer, ct), cancellationToken);
+
+    /// <summary>
+    /// One call through the pipeline. With <paramref name="saveBody"/> the body of a successful answer is streamed
+    /// there inside the attempt (under its timeout; a body cut off counts as a network failure and is retried);
+    /// without it the whole answer is read into memory, also inside the attempt. <paramref name="readAnswer"/> turns
+    /// a successful answer into the result.
+    /// </summary>
+    private async Task<UpstreamResult<T>> SendAsync<T>(
+        Func<HttpRequestMessage> request,
+        Func<HttpResponseMessage, CancellationToken, Task>? saveBody,
+        Func<HttpResponseMessage, int, CancellationToken, Task<UpstreamResult<T>>> readAnswer,
+        CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
         try
@@ -91,12 +142,28 @@ public sealed class UpstreamClient : IDisposable
             response = await _pipeline.ExecuteAsync(
                 async (state, ct) =>
                 {
-                    // A request message can be sent once; every attempt gets a new one. Reading the whole answer
-                    // inside the attempt puts the body under the attempt timeout too.
+                    // A request message can be sent once; every attempt gets a new one.
                     using var message = state.request();
-                    return await state.http.SendAsync(message, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+                    if (state.saveBody is null) return await state.http.SendAsync(message, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+                    var answer = await state.http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+                    if (!answer.IsSuccessStatusCode || answer.StatusCode == HttpStatusCode.NoContent) return answer;
+                    try
+                    {
+                        await state.saveBody(answer, ct).ConfigureAwait(false);
+                    }
+                    catch (IOException e)
+                    {
+                        answer.Dispose();
+                        throw new HttpRequestException("the answer was cut off: " + e.Message, e);
+                    }
+                    catch
+                    {
+                        answer.Dispose();
+                        throw;
+                    }
+                    return answer;
                 },
-                (request, http: _http),
+                (request, http: _http, saveBody),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (BrokenCircuitException e)
@@ -117,20 +184,7 @@ public sealed class UpstreamClient : IDisposable
             var status = (int)response.StatusCode;
             var retryAfter = UpstreamPipeline.RetryAfter(response, _time);
             if (response.StatusCode == HttpStatusCode.NoContent) return new UpstreamResult<T>(UpstreamOutcome.NoContent, HttpStatus: status);
-            if (response.IsSuccessStatusCode)
-            {
-                try
-                {
-                    var value = await response.Content.ReadFromJsonAsync(answer, cancellationToken).ConfigureAwait(false);
-                    return value is null
-                        ? new UpstreamResult<T>(UpstreamOutcome.Unavailable, HttpStatus: status, Problem: "empty answer")
-                        : new UpstreamResult<T>(UpstreamOutcome.Ok, value, status);
-                }
-                catch (JsonException e)
-                {
-                    return new UpstreamResult<T>(UpstreamOutcome.Unavailable, HttpStatus: status, Problem: "unreadable answer: " + e.Message);
-                }
-            }
+            if (response.IsSuccessStatusCode) return await readAnswer(response, status, cancellationToken).ConfigureAwait(false);
 
             var problem = $"HTTP {status} {response.ReasonPhrase}";
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
@@ -141,6 +195,21 @@ public sealed class UpstreamClient : IDisposable
             // a reason to give up on the data itself.
             if (!UpstreamPipeline.IsTransient(response.StatusCode)) problem += " (is Sync:UpstreamUrl right?)";
             return new UpstreamResult<T>(UpstreamOutcome.Unavailable, HttpStatus: status, Problem: problem, RetryAfter: retryAfter);
+        }
+    }
+
+    private static async Task<UpstreamResult<T>> ReadJsonAsync<T>(HttpResponseMessage response, int status, JsonTypeInfo<T> answer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var value = await response.Content.ReadFromJsonAsync(answer, cancellationToken).ConfigureAwait(false);
+            return value is null
+                ? new UpstreamResult<T>(UpstreamOutcome.Unavailable, HttpStatus: status, Problem: "empty answer")
+                : new UpstreamResult<T>(UpstreamOutcome.Ok, value, status);
+        }
+        catch (JsonException e)
+        {
+            return new UpstreamResult<T>(UpstreamOutcome.Unavailable, HttpStatus: status, Problem: "unreadable answer: " + e.Message);
         }
     }
 
