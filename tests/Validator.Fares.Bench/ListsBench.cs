@@ -118,6 +118,9 @@ internal static class ListsBench
         using var client = new UpstreamClient(sync);
         using var updater = new ListUpdater(lists, client, sync);
         var rssInService = rss.Rss;
+        var gcInService = GC.GetGCMemoryInfo();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"in service: GC heap {gcInService.HeapSizeBytes / 1048576.0:F0} MB, committed {gcInService.TotalCommittedBytes / 1048576.0:F0} MB"));
         var idle = taps.During(() => Thread.Sleep(2000));
 
         // A full snapshot: the device's version is far behind the back office's.
@@ -134,6 +137,9 @@ internal static class ListsBench
         });
         var peakFull = rss.Peak;
         var afterFull = rss.Rss;
+        var gcAfterFull = GC.GetGCMemoryInfo();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"after the full snapshot: GC heap {gcAfterFull.HeapSizeBytes / 1048576.0:F0} MB, committed {gcAfterFull.TotalCommittedBytes / 1048576.0:F0} MB, fragmented {gcAfterFull.FragmentedBytes / 1048576.0:F0} MB, live {GC.GetTotalMemory(false) / 1048576.0:F0} MB"));
         var full = Check(fullReports, lists, deny, "full snapshot");
 
         // A delta of 5,000 adds and 5,000 removes, published as two versions.

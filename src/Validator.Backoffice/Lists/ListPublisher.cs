@@ -82,7 +82,7 @@ internal sealed class ListPublisher(ListRepository lists, BackofficeOptions opti
         writer.WriteStartArray(name);
         foreach (var json in values)
         {
-            writer.WriteRawValue(json);
+            writer.WriteRawValue(json, skipInputValidation: true); // written by the same serializer when stored
             count++;
             if (writer.BytesPending > 1 << 16) writer.Flush();
         }

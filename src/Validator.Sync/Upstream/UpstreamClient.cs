@@ -61,18 +61,46 @@ public sealed class UpstreamClient : IDisposable
     /// <summary>
     /// Asks for the package that brings <paramref name="list"/> from <paramref name="since"/> to the newest version and
     /// streams its body into the file <paramref name="file"/> (replaced), hashing it on the way: a million-entry
-    /// package is never held in memory. Nothing is verified or parsed here; the answer carries what the caller needs.
+    /// package is never held in memory. The request goes through the pipeline up to the answer's headers; the body
+    /// then may take as long as it needs while it keeps coming (a big list over a slow link), and is given up when no
+    /// byte arrives for <see cref="SyncOptions.AttemptTimeout"/>. Nothing is verified or parsed here.
     /// </summary>
-    public Task<UpstreamResult<ListDownload>> DownloadListAsync(ListKind list, long since, string file, CancellationToken cancellationToken = default)
+    public async Task<UpstreamResult<ListDownload>> DownloadListAsync(ListKind list, long since, string file, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(file);
         var path = string.Create(CultureInfo.InvariantCulture, $"{_devicePath}/lists/{list.ToSegment()}?since={since}");
-        ListDownload? saved = null;
-        return SendAsync(
+        HttpResponseMessage? answer = null;
+        var result = await SendAsync(
             () => new HttpRequestMessage(HttpMethod.Get, path),
-            async (response, ct) => saved = await SaveAsync(response, file, ct).ConfigureAwait(false),
-            (_, status, _) => Task.FromResult(new UpstreamResult<ListDownload>(UpstreamOutcome.Ok, saved, status)),
-            cancellationToken);
+            HttpCompletionOption.ResponseHeadersRead,
+            (response, status, _) =>
+            {
+                answer = response;
+                return Task.FromResult(new UpstreamResult<ListDownload>(UpstreamOutcome.Ok, HttpStatus: status));
+            },
+            keepResponse: true,
+            cancellationToken).ConfigureAwait(false);
+        if (answer is null) return result;
+        using (answer)
+        {
+            try
+            {
+                return result with { Value = await SaveAsync(answer, file, _options.AttemptTimeout, cancellationToken).ConfigureAwait(false) };
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return new UpstreamResult<ListDownload>(UpstreamOutcome.Unavailable, HttpStatus: result.HttpStatus,
+                    Problem: $"the list download stalled: no data for {_options.AttemptTimeout.TotalSeconds:0.#} s");
+            }
+            catch (IOException e)
+            {
+                return new UpstreamResult<ListDownload>(UpstreamOutcome.Unavailable, HttpStatus: result.HttpStatus, Problem: "the list download was cut off: " + e.Message);
+            }
+            catch (HttpRequestException e)
+            {
+                return new UpstreamResult<ListDownload>(UpstreamOutcome.Unavailable, HttpStatus: result.HttpStatus, Problem: "the list download was cut off: " + e.Message);
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -94,21 +122,27 @@ public sealed class UpstreamClient : IDisposable
         return output.ToArray();
     }
 
-    /// <summary>Copies the answer's body into <paramref name="file"/>, computing its SHA-256 as it goes.</summary>
-    private static async Task<ListDownload> SaveAsync(HttpResponseMessage response, string file, CancellationToken cancellationToken)
+    /// <summary>
+    /// Copies the answer's body into <paramref name="file"/>, computing its SHA-256 as it goes; cancelled when no data
+    /// comes for <paramref name="stall"/>.
+    /// </summary>
+    private static async Task<ListDownload> SaveAsync(HttpResponseMessage response, string file, TimeSpan stall, CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var stalled = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var buffer = new byte[1 << 16];
         long length = 0;
-        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        stalled.CancelAfter(stall);
+        var body = await response.Content.ReadAsStreamAsync(stalled.Token).ConfigureAwait(false);
         await using (body.ConfigureAwait(false))
         {
             var output = new FileStream(file, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
             await using (output.ConfigureAwait(false))
             {
                 int read;
-                while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                while ((read = await body.ReadAsync(buffer, stalled.Token).ConfigureAwait(false)) > 0)
                 {
+                    stalled.CancelAfter(stall); // data came: the clock starts again
                     hash.AppendData(buffer, 0, read);
                     await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                     length += read;
@@ -122,18 +156,19 @@ public sealed class UpstreamClient : IDisposable
         response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
 
     private Task<UpstreamResult<T>> SendAsync<T>(Func<HttpRequestMessage> request, JsonTypeInfo<T> answer, CancellationToken cancellationToken) =>
-        SendAsync(request, null, (response, status, ct) => ReadJsonAsync(response, status, answer, ct), cancellationToken);
+        SendAsync(request, HttpCompletionOption.ResponseContentRead, (response, status, ct) => ReadJsonAsync(response, status, answer, ct), keepResponse: false, cancellationToken);
 
     /// <summary>
-    /// One call through the pipeline. With <paramref name="saveBody"/> the body of a successful answer is streamed
-    /// there inside the attempt (under its timeout; a body cut off counts as a network failure and is retried);
-    /// without it the whole answer is read into memory, also inside the attempt. <paramref name="readAnswer"/> turns
-    /// a successful answer into the result.
+    /// One call through the pipeline, which retries and times out each attempt up to <paramref name="completion"/>
+    /// (with <see cref="HttpCompletionOption.ResponseContentRead"/> the whole answer is read inside the attempt, under
+    /// its timeout). <paramref name="readAnswer"/> turns a successful answer into the result; with
+    /// <paramref name="keepResponse"/> it takes over the response (and disposes it), else it is disposed here.
     /// </summary>
     private async Task<UpstreamResult<T>> SendAsync<T>(
         Func<HttpRequestMessage> request,
-        Func<HttpResponseMessage, CancellationToken, Task>? saveBody,
+        HttpCompletionOption completion,
         Func<HttpResponseMessage, int, CancellationToken, Task<UpstreamResult<T>>> readAnswer,
+        bool keepResponse,
         CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
@@ -144,26 +179,9 @@ public sealed class UpstreamClient : IDisposable
                 {
                     // A request message can be sent once; every attempt gets a new one.
                     using var message = state.request();
-                    if (state.saveBody is null) return await state.http.SendAsync(message, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
-                    var answer = await state.http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
-                    if (!answer.IsSuccessStatusCode || answer.StatusCode == HttpStatusCode.NoContent) return answer;
-                    try
-                    {
-                        await state.saveBody(answer, ct).ConfigureAwait(false);
-                    }
-                    catch (IOException e)
-                    {
-                        answer.Dispose();
-                        throw new HttpRequestException("the answer was cut off: " + e.Message, e);
-                    }
-                    catch
-                    {
-                        answer.Dispose();
-                        throw;
-                    }
-                    return answer;
+                    return await state.http.SendAsync(message, state.completion, ct).ConfigureAwait(false);
                 },
-                (request, http: _http, saveBody),
+                (request, http: _http, completion),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (BrokenCircuitException e)
@@ -179,12 +197,17 @@ public sealed class UpstreamClient : IDisposable
             return new UpstreamResult<T>(UpstreamOutcome.Unavailable, Problem: e.Message);
         }
 
-        using (response)
+        var kept = false;
+        try
         {
             var status = (int)response.StatusCode;
             var retryAfter = UpstreamPipeline.RetryAfter(response, _time);
             if (response.StatusCode == HttpStatusCode.NoContent) return new UpstreamResult<T>(UpstreamOutcome.NoContent, HttpStatus: status);
-            if (response.IsSuccessStatusCode) return await readAnswer(response, status, cancellationToken).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
+            {
+                kept = keepResponse;
+                return await readAnswer(response, status, cancellationToken).ConfigureAwait(false);
+            }
 
             var problem = $"HTTP {status} {response.ReasonPhrase}";
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
@@ -195,6 +218,10 @@ public sealed class UpstreamClient : IDisposable
             // a reason to give up on the data itself.
             if (!UpstreamPipeline.IsTransient(response.StatusCode)) problem += " (is Sync:UpstreamUrl right?)";
             return new UpstreamResult<T>(UpstreamOutcome.Unavailable, HttpStatus: status, Problem: problem, RetryAfter: retryAfter);
+        }
+        finally
+        {
+            if (!kept) response.Dispose();
         }
     }
 
