@@ -36,7 +36,7 @@ internal static class MassChangeGuard
     private static int NewlyDenied(ListSnapshot current, IEnumerable<DenyEntry> added)
     {
         var counter = new NewlyDeniedCounter(current);
-        foreach (var entry in added) counter.Add(entry);
+        foreach (var entry in added) counter.Add(entry.Token);
         return counter.Affected;
     }
 
@@ -51,18 +51,18 @@ internal static class MassChangeGuard
 }
 
 /// <summary>
-/// Counts the entitlements whose card gets a deny entry and had none before, from deny entries seen one at a time (a
-/// streamed snapshot): it holds the current entitlements' tokens, never the entries.
+/// Counts the entitlements whose card gets a deny entry and had none before, from the tokens of deny entries seen one
+/// at a time (a streamed snapshot): it holds the current entitlements' tokens, never the entries.
 /// </summary>
 internal sealed class NewlyDeniedCounter(ListSnapshot current)
 {
     private readonly HashSet<CardToken> _entitled = current.Entitlements.All.Where(e => e.Token is not null).Select(e => e.Token!.Value).ToHashSet();
     private readonly HashSet<CardToken> _hit = [];
 
-    /// <summary>Notes one entry of the change.</summary>
-    public void Add(DenyEntry entry)
+    /// <summary>Notes the token of one entry of the change.</summary>
+    public void Add(CardToken token)
     {
-        if (_entitled.Contains(entry.Token)) _hit.Add(entry.Token);
+        if (_entitled.Contains(token)) _hit.Add(token);
     }
 
     /// <summary>Entitlements newly blocked by the entries seen.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Validator.Core.Cards;
 using Validator.Core.Lists;
 using Validator.Core.Sync;
 
@@ -12,19 +13,21 @@ namespace Validator.Sync.Lists;
 internal static class PackageFile
 {
     /// <summary>
-    /// Reads the whole file once: header fields and content counts; <paramref name="onDenyEntry"/> sees each entry of a
-    /// deny snapshot (parsed, then dropped). Throws <see cref="JsonException"/> when the file is not a list package.
+    /// Reads the whole file once: header fields and content counts; <paramref name="onDenyToken"/> sees the token of
+    /// each entry of a deny snapshot (read in place: the entries themselves are parsed when applied). Throws
+    /// <see cref="JsonException"/> when the file is not a list package.
     /// </summary>
-    public static PackageScan Scan(string path, Action<DenyEntry>? onDenyEntry)
+    public static PackageScan Scan(string path, Action<CardToken>? onDenyToken)
     {
         var scan = new PackageScan();
-        foreach (var entry in Walk(path, scan)) onDenyEntry?.Invoke(entry);
+        var tokens = new TokenSink(onDenyToken);
+        foreach (var _ in Walk(path, scan, tokens)) { }
         _ = scan.Header; // throws when a required field is missing
         return scan;
     }
 
     /// <summary>The deny snapshot's entries, parsed from the file one at a time as they are enumerated.</summary>
-    public static IEnumerable<DenyEntry> DenyEntries(string path) => Walk(path, new PackageScan());
+    public static IEnumerable<DenyEntry> DenyEntries(string path) => Walk(path, new PackageScan(), null);
 
     /// <summary>The whole package as an object; for the small ones.</summary>
     public static ListPackage Read(string path)
@@ -33,7 +36,11 @@ internal static class PackageFile
         return JsonSerializer.Deserialize(file, SyncJsonContext.Default.ListPackage) ?? throw new JsonException("the package is null");
     }
 
-    private static IEnumerable<DenyEntry> Walk(string path, PackageScan scan)
+    /// <summary>
+    /// Walks the package, recording header and counts in <paramref name="scan"/>. Deny snapshot entries are parsed and
+    /// yielded, or, with <paramref name="tokens"/>, only their tokens are read and handed to it (nothing is yielded).
+    /// </summary>
+    private static IEnumerable<DenyEntry> Walk(string path, PackageScan scan, TokenSink? tokens)
     {
         using var window = new JsonWindow(File.OpenRead(path));
         if (window.Next(Token) != JsonTokenType.StartObject) throw new JsonException("a list package is a JSON object");
@@ -64,10 +71,17 @@ internal static class PackageFile
                         break;
                     }
                     var count = 0;
-                    while (window.Next(NextDenyEntry) is { } entry)
+                    if (tokens is not null)
                     {
-                        count++;
-                        yield return entry;
+                        while (window.Next(tokens.Next)) count++;
+                    }
+                    else
+                    {
+                        while (window.Next(NextDenyEntry) is { } entry)
+                        {
+                            count++;
+                            yield return entry;
+                        }
                     }
                     scan.DenyEntries = count;
                     break;
@@ -148,6 +162,42 @@ internal static class PackageFile
         Advance(ref reader);
         if (reader.TokenType == JsonTokenType.EndArray) return null;
         return JsonSerializer.Deserialize(ref reader, SyncJsonContext.Default.DenyEntry) ?? throw new JsonException("a deny entry is null");
+    }
+
+    /// <summary>Reads the token of each deny entry without building the entry (no allocation per entry).</summary>
+    private sealed class TokenSink(Action<CardToken>? onToken)
+    {
+        /// <summary>Reads one entry of the array for its token; false at the array's end.</summary>
+        public bool Next(ref Utf8JsonReader reader)
+        {
+            Advance(ref reader);
+            if (reader.TokenType == JsonTokenType.EndArray) return false;
+            if (reader.TokenType != JsonTokenType.StartObject) throw new JsonException("a deny entry is an object");
+            CardToken? token = null;
+            while (true)
+            {
+                Advance(ref reader);
+                if (reader.TokenType == JsonTokenType.EndObject) break;
+                var isToken = reader.ValueTextEquals("token"u8);
+                Advance(ref reader);
+                if (isToken) token = Token(ref reader);
+                else Skip(ref reader);
+            }
+            if (token is not { } found) throw new JsonException("a deny entry has no token");
+            onToken?.Invoke(found);
+            return true;
+        }
+
+        private static CardToken Token(ref Utf8JsonReader reader)
+        {
+            Span<byte> bytes = stackalloc byte[CardToken.Length];
+            if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped
+                || Convert.FromHexString(reader.ValueSpan, bytes, out _, out var written) != System.Buffers.OperationStatus.Done || written != bytes.Length)
+            {
+                throw new JsonException("A card token is 32 hex digits.");
+            }
+            return CardToken.FromBytes(bytes);
+        }
     }
 
     /// <summary>Skips the next element of an array; false at its end.</summary>
