@@ -40,30 +40,30 @@ internal static class StartBench
         if (Program.Child("prepare", deny, EntitlementCount, dir) != 0) return 1;
 
         var rows = new List<StartRow>();
-        using (var machineLock = TakePcscdLock())
+        var full = Prepare.PathFor(deny, EntitlementCount, dir);
+        // Without pcscd: the daemon's PC/SC client is pointed at a socket nobody listens on (PCSCLITE_CSOCK_NAME), so the
+        // machine's pcscd, which tests may be using, is left alone.
+        var nowhere = new Dictionary<string, string> { ["PCSCLITE_CSOCK_NAME"] = Path.Combine(dir, "no-pcscd.comm") };
+        rows.Add(Measure(validator, dir, "empty data directory, no pcscd", null, nowhere));
+        rows.Add(Measure(validator, dir, Markdown.F($"{deny:N0} deny entries + {EntitlementCount:N0} entitlements, no pcscd"), full, nowhere));
+        using (var machineLock = TakePcscdLock(TimeSpan.FromMinutes(5)))
         {
-            if (!PcscdProcess.TryAcquire(TimeSpan.FromSeconds(15), out var pcscd, out var whyNot))
+            if (machineLock is null) Console.Error.WriteLine("the machine's pcscd stayed in use for 5 minutes: the rows with pcscd are left out");
+            else if (!PcscdProcess.TryAcquire(TimeSpan.FromSeconds(15), out var pcscd, out var whyNot)) Console.Error.WriteLine("no pcscd with vpcd, the rows with pcscd are left out: " + whyNot);
+            else
             {
-                Console.Error.WriteLine("no pcscd with vpcd: " + whyNot);
-                return 2;
-            }
-            using (pcscd)
-            {
-                rows.Add(Measure(validator, dir, "empty data directory, pcscd + vpcd running", null));
-                rows.Add(Measure(validator, dir, Markdown.F($"{deny:N0} deny entries + {EntitlementCount:N0} entitlements, pcscd + vpcd running"), Prepare.PathFor(deny, EntitlementCount, dir)));
-            }
-            // Without pcscd only when this bench started the one it used: the machine's own pcscd is not ours to stop.
-            if (pcscd is not null)
-            {
-                rows.Add(Measure(validator, dir, "empty data directory, no pcscd", null));
-                rows.Add(Measure(validator, dir, Markdown.F($"{deny:N0} deny entries + {EntitlementCount:N0} entitlements, no pcscd"), Prepare.PathFor(deny, EntitlementCount, dir)));
+                using (pcscd)
+                {
+                    rows.Add(Measure(validator, dir, "empty data directory, pcscd + vpcd running", null, null));
+                    rows.Add(Measure(validator, dir, Markdown.F($"{deny:N0} deny entries + {EntitlementCount:N0} entitlements, pcscd + vpcd running"), full, null));
+                }
             }
         }
         Report(rows, deny).WriteTo(options.Markdown);
         return 0;
     }
 
-    private static StartRow Measure(string validator, string dir, string what, string? listStore)
+    private static StartRow Measure(string validator, string dir, string what, string? listStore, Dictionary<string, string>? environment)
     {
         var ready = new List<double>();
         var atReady = new List<double>();
@@ -89,6 +89,7 @@ internal static class StartBench
             start.ArgumentList.Add("run");
             start.Environment["VALIDATOR_CONFIG"] = config;
             start.Environment["NOTIFY_SOCKET"] = socketPath;
+            foreach (var (key, value) in environment ?? []) start.Environment[key] = value;
             var output = new StringBuilder();
             var timer = Stopwatch.StartNew();
             using var daemon = Process.Start(start)!;
@@ -155,17 +156,18 @@ internal static class StartBench
     }
 
     /// <summary>Takes the machine's pcscd lock (the test fixture's lock file), waiting while another run holds it.</summary>
-    private static FileStream TakePcscdLock()
+    private static FileStream? TakePcscdLock(TimeSpan patience)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(15);
+        var deadline = DateTime.UtcNow + patience;
         while (true)
         {
             try
             {
                 return new FileStream(PcscdMachineLock, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
-            catch (IOException) when (DateTime.UtcNow < deadline)
+            catch (IOException)
             {
+                if (DateTime.UtcNow > deadline) return null;
                 Thread.Sleep(200); // polling a lock file: there is no event to wait on
             }
         }
@@ -183,7 +185,7 @@ internal static class StartBench
     private static Markdown Report(List<StartRow> rows, int deny)
     {
         var md = new Markdown();
-        md.Line(Markdown.F($"`validator run` from the ReadyToRun publish (linux-x64, self-contained), no back office configured, simulated GPIO; time from process start to the READY=1 it sends to NOTIFY_SOCKET, and its RSS (VmRSS at READY and {Settle.TotalSeconds:F0} s later, VmHWM = peak since start); {Runs} starts per row, median and worst."));
+        md.Line(Markdown.F($"`validator run` from the ReadyToRun publish (linux-x64, self-contained), no back office configured (no sync services), no GPIO on the build machine (the daemon falls back to no feedback); time from process start to the READY=1 it sends to NOTIFY_SOCKET, and its RSS (VmRSS at READY and {Settle.TotalSeconds:F0} s later, VmHWM = peak since start); {Runs} starts per row, median and worst."));
         md.Table(
             ["start", "to READY: median / max", "RSS at READY", Markdown.F($"RSS {Settle.TotalSeconds:F0} s after READY"), "peak RSS (VmHWM)"],
             rows.Select(r => new[]
@@ -191,15 +193,18 @@ internal static class StartBench
                 r.What, Markdown.F($"{Median(r.ReadyMs):F0} / {r.ReadyMs.Max():F0} ms"), Markdown.F($"{Median(r.AtReadyMb):F0} MB"),
                 Markdown.F($"{Median(r.SettledMb):F0} MB"), Markdown.F($"{Median(r.PeakMb):F0} MB (max {r.PeakMb.Max():F0})"),
             }));
-        if (rows.FirstOrDefault(r => r.What.StartsWith("empty", StringComparison.Ordinal) && r.What.EndsWith("running", StringComparison.Ordinal)) is { } empty)
+        foreach (var row in rows.Where(r => r.What.EndsWith("running", StringComparison.Ordinal)))
         {
-            md.Target("start → READY ≤ 2 s (empty lists, pcscd running)", empty.ReadyMs.Max() <= 2000, Markdown.F($"median {Median(empty.ReadyMs):F0} ms, max {empty.ReadyMs.Max():F0} ms"));
+            md.Target(Markdown.F($"start → READY ≤ 2 s ({row.What})"), row.ReadyMs.Max() <= 2000, Markdown.F($"median {Median(row.ReadyMs):F0} ms, max {row.ReadyMs.Max():F0} ms"));
         }
-        if (rows.FirstOrDefault(r => !r.What.StartsWith("empty", StringComparison.Ordinal) && r.What.EndsWith("running", StringComparison.Ordinal)) is { } full)
+        if (rows.FirstOrDefault(r => !r.What.StartsWith("empty", StringComparison.Ordinal)) is { } full)
         {
-            md.Target(Markdown.F($"start → READY ≤ 2 s ({deny:N0} deny entries, pcscd running)"), full.ReadyMs.Max() <= 2000, Markdown.F($"median {Median(full.ReadyMs):F0} ms, max {full.ReadyMs.Max():F0} ms"));
             md.Target(Markdown.F($"RSS ≤ 150 MB with {deny:N0} deny entries + {EntitlementCount:N0} entitlements"), full.PeakMb.Max() <= BudgetMb,
                 Markdown.F($"{Median(full.SettledMb):F0} MB settled, start-up peak {full.PeakMb.Max():F0} MB"));
+        }
+        if (!rows.Any(r => r.What.EndsWith("running", StringComparison.Ordinal)))
+        {
+            md.Line("start → READY ≤ 2 s with pcscd: not measured (the machine's pcscd was in use); without pcscd READY waits for the daemon's 2 s grace by design.");
         }
         return md;
     }
