@@ -180,23 +180,12 @@ internal static class PackageFile
                 if (reader.TokenType == JsonTokenType.EndObject) break;
                 var isToken = reader.ValueTextEquals("token"u8);
                 Advance(ref reader);
-                if (isToken) token = Token(ref reader);
+                if (isToken) token = CardTokenJsonConverter.ReadToken(ref reader);
                 else Skip(ref reader);
             }
             if (token is not { } found) throw new JsonException("a deny entry has no token");
             onToken?.Invoke(found);
             return true;
-        }
-
-        private static CardToken Token(ref Utf8JsonReader reader)
-        {
-            Span<byte> bytes = stackalloc byte[CardToken.Length];
-            if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped
-                || Convert.FromHexString(reader.ValueSpan, bytes, out _, out var written) != System.Buffers.OperationStatus.Done || written != bytes.Length)
-            {
-                throw new JsonException("A card token is 32 hex digits.");
-            }
-            return CardToken.FromBytes(bytes);
         }
     }
 
