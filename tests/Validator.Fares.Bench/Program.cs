@@ -30,6 +30,7 @@ internal static class Program
         }
 
         if (args.Length == 5 && args[0] == "lists-device") return ListsBench.Device(Int(args[1]), args[2], args[3], args[4]);
+        if (args.Length == 3 && args[0] == "lists-publish-delta") return ListsBench.PublishDelta(Int(args[1]), args[2]);
         if (args.Length == 3 && args[0] == "backoffice") return ListsBench.ServeBackoffice(args[1], args[2]);
 
         var options = Options.Parse(args);
