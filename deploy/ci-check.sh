@@ -179,10 +179,10 @@ if systemd-analyze verify "$unit" >"$log_dir/verify.log" 2>&1 && ! grep -q . "$l
 else
   fail "systemd-analyze verify $unit"; sed 's/^/    /' "$log_dir/verify.log"
 fi
-if systemd-analyze security --offline=true --threshold=30 "$unit" >"$log_dir/security.log" 2>&1; then
+if systemd-analyze security --offline=true --threshold=20 "$unit" >"$log_dir/security.log" 2>&1; then
   pass "systemd-analyze security: $(grep -o 'Overall exposure level.*' "$log_dir/security.log")"
 else
-  fail "systemd-analyze security (exposure above 3.0)"; grep -E '✗|Overall' "$log_dir/security.log" | sed 's/^/    /'
+  fail "systemd-analyze security (exposure above 2.0, it was 1.6: a unit change weakened the sandbox)"; grep -E '✗|Overall' "$log_dir/security.log" | sed 's/^/    /'
 fi
 check "unit enabled for multi-user.target (deb-systemd-helper)" test -L /etc/systemd/system/multi-user.target.wants/validator.service
 

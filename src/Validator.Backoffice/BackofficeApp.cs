@@ -36,6 +36,9 @@ internal static class BackofficeApp
         });
         // Devices gzip their tap batches (Content-Encoding: gzip).
         services.AddRequestDecompression();
+        // A body or query the routes cannot bind (bad JSON, a number where a date goes) gets a problem document saying
+        // what was wrong, not an empty 400.
+        services.AddProblemDetails();
         services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
         {
             document.Components ??= new OpenApiComponents();
@@ -62,6 +65,9 @@ internal static class BackofficeApp
         }));
 
         var app = builder.Build();
+        // Unhandled exceptions and empty error answers (a body that does not bind) become problem documents.
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
         app.UseRequestDecompression();
         app.MapOpenApi();
         DeviceEndpoints.Map(app);

@@ -1,18 +1,16 @@
 using System.Text;
-using System.Text.Json;
-using Validator.Simulation.Cards;
 using Validator.Testing;
 
 // Usage: Validator.PanScan <folder>...
 // Fails (exit 1) when any file under the folders holds a Luhn-valid 13-19 digit run standing alone, or any of the
-// test PANs this repository uses (the recorded traces' and the virtual card catalogue's), even inside hex.
+// test PANs this repository uses (the recorded traces' and the virtual card catalogue's), even inside hex, or BCD-packed in binary.
 if (args.Length == 0)
 {
     Console.Error.WriteLine("usage: Validator.PanScan <folder>...");
     return 64;
 }
 
-var known = KnownTestPans();
+var known = PanScanner.KnownTestPans();
 var hits = new List<string>();
 var files = 0;
 foreach (var folder in args.Where(Directory.Exists))
@@ -37,29 +35,10 @@ foreach (var folder in args.Where(Directory.Exists))
         }
         var where = Path.GetRelativePath(folder, file);
         hits.AddRange(PanScanner.Find(text).Select(h => $"{where}: {h}"));
-        hits.AddRange(known.Where(p => text.Contains(p, StringComparison.Ordinal)).Select(p => $"{where}: test PAN ending {p[^4..]}"));
+        hits.AddRange(PanScanner.FindKnown(Encoding.Latin1.GetBytes(text), known).Select(h => $"{where}: {h}"));
     }
 }
 
 Console.WriteLine($"PAN scan: {files} files under {string.Join(", ", args)}: {hits.Count} finding(s)");
 foreach (var hit in hits.Take(50)) Console.WriteLine($"  {hit}");
 return hits.Count == 0 ? 0 : 1;
-
-static List<string> KnownTestPans()
-{
-    var pans = new List<string>
-    {
-        CardProfiles.DefaultMastercard.Pan, CardProfiles.DefaultMaestro.Pan, CardProfiles.DefaultVisa.Pan,
-        CardProfiles.DefaultGirocard.Pan, CardProfiles.DefaultWallet.Pan, "5413330089600010",
-    };
-    foreach (var trace in CardTestData.TraceFiles())
-    {
-        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(CardTestData.Directory, trace)));
-        if (doc.RootElement.TryGetProperty("expect", out var expect) && expect.TryGetProperty("pan", out var pan)
-            && pan.GetString() is { Length: >= 12 } digits && digits.All(char.IsAsciiDigit))
-        {
-            pans.Add(digits);
-        }
-    }
-    return pans.Distinct().ToList();
-}

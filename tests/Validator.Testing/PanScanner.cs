@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
+using Validator.Simulation.Cards;
 
 namespace Validator.Testing;
 
@@ -26,15 +28,62 @@ public static partial class PanScanner
     }
 
     /// <summary>Scans every file under <paramref name="folder"/> (binary files as Latin-1, so digit runs still show).</summary>
-    public static IReadOnlyList<string> FindInFiles(string folder)
+    public static IReadOnlyList<string> FindInFiles(string folder) => FindInFiles(folder, []);
+
+    /// <summary>
+    /// As <see cref="FindInFiles(string)"/>, and also each of <paramref name="knownPans"/> anywhere in any file: as ASCII
+    /// digits (inside hex too) and BCD-packed, as cards send tags 5A and 57 and as a careless binary format would keep them.
+    /// </summary>
+    public static IReadOnlyList<string> FindInFiles(string folder, IReadOnlyCollection<string> knownPans)
     {
+        ArgumentNullException.ThrowIfNull(knownPans);
         var hits = new List<string>();
         foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
         {
-            var text = System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(file));
-            hits.AddRange(Find(text).Select(h => $"{Path.GetRelativePath(folder, file)}: {h}"));
+            // FIFOs and sockets report length 0 and would block a read.
+            if (new FileInfo(file).Length == 0) continue;
+            var bytes = File.ReadAllBytes(file);
+            var where = Path.GetRelativePath(folder, file);
+            hits.AddRange(Find(System.Text.Encoding.Latin1.GetString(bytes)).Select(h => $"{where}: {h}"));
+            hits.AddRange(FindKnown(bytes, knownPans).Select(h => $"{where}: {h}"));
         }
         return hits;
+    }
+
+    /// <summary>Each of <paramref name="knownPans"/> found in <paramref name="bytes"/> as ASCII digits or BCD-packed (at either nibble).</summary>
+    public static IReadOnlyList<string> FindKnown(ReadOnlySpan<byte> bytes, IReadOnlyCollection<string> knownPans)
+    {
+        ArgumentNullException.ThrowIfNull(knownPans);
+        var text = System.Text.Encoding.Latin1.GetString(bytes);
+        // The hex digits of the bytes: a BCD-packed PAN reads as its own digits, whichever nibble it starts on.
+        var nibbles = Convert.ToHexString(bytes);
+        var hits = new List<string>();
+        foreach (var pan in knownPans)
+        {
+            if (text.Contains(pan, StringComparison.Ordinal)) hits.Add($"test PAN ending {pan[^4..]} as digits");
+            else if (nibbles.Contains(pan, StringComparison.Ordinal)) hits.Add($"test PAN ending {pan[^4..]} BCD-packed");
+        }
+        return hits;
+    }
+
+    /// <summary>Every PAN the tests use: the virtual card catalogue's and the recorded traces' (their expected PAN).</summary>
+    public static IReadOnlyList<string> KnownTestPans()
+    {
+        var pans = new List<string>
+        {
+            CardProfiles.DefaultMastercard.Pan, CardProfiles.DefaultMaestro.Pan, CardProfiles.DefaultVisa.Pan,
+            CardProfiles.DefaultGirocard.Pan, CardProfiles.DefaultWallet.Pan, "5413330089600010",
+        };
+        foreach (var trace in CardTestData.TraceFiles())
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(CardTestData.Directory, trace)));
+            if (doc.RootElement.TryGetProperty("expect", out var expect) && expect.TryGetProperty("pan", out var pan)
+                && pan.GetString() is { Length: >= 12 } digits && digits.All(char.IsAsciiDigit))
+            {
+                pans.Add(digits);
+            }
+        }
+        return pans.Distinct().ToList();
     }
 
     private static bool Luhn(string digits)

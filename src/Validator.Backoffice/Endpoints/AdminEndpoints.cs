@@ -16,15 +16,15 @@ internal static class AdminEndpoints
         var options = app.Services.GetRequiredService<BackofficeOptions>();
         var group = app.MapGroup("/v1/admin").AddEndpointFilter(new AdminAuthFilter(options)).WithTags("admin");
 
-        group.MapPost("/deny", (DenyEntry[] entries, ListRepository lists) => Change(ListKind.Deny, () => lists.AddDeny(entries)))
+        group.MapPost("/deny", (DenyEntry[] entries, ListRepository lists) => Change(ListKind.Deny, entries, () => lists.AddDeny(entries)))
             .WithSummary("Adds (or replaces) deny entries; one new deny list version.");
-        group.MapPost("/deny/remove", (DenyKey[] keys, ListRepository lists) => Change(ListKind.Deny, () => lists.RemoveDeny(keys)))
+        group.MapPost("/deny/remove", (DenyKey[] keys, ListRepository lists) => Change<object>(ListKind.Deny, [], () => lists.RemoveDeny(keys)))
             .WithSummary("Removes deny entries by key; one new deny list version.");
-        group.MapPut("/entitlements", (Entitlement[] entitlements, ListRepository lists) => Change(ListKind.Entitlements, () => lists.PutEntitlements(entitlements)))
+        group.MapPut("/entitlements", (Entitlement[] entitlements, ListRepository lists) => Change(ListKind.Entitlements, entitlements, () => lists.PutEntitlements(entitlements)))
             .WithSummary("Adds or replaces entitlements by id; one new entitlements version.");
-        group.MapPost("/entitlements/remove", (string[] ids, ListRepository lists) => Change(ListKind.Entitlements, () => lists.RemoveEntitlements(ids)))
+        group.MapPost("/entitlements/remove", (string[] ids, ListRepository lists) => Change(ListKind.Entitlements, ids, () => lists.RemoveEntitlements(ids)))
             .WithSummary("Removes entitlements by id; one new entitlements version.");
-        group.MapPut("/policy", (FarePolicy policy, ListRepository lists) => Change(ListKind.Policy, () => lists.PutPolicy(policy)))
+        group.MapPut("/policy", (FarePolicy policy, ListRepository lists) => Change<object>(ListKind.Policy, [], () => lists.PutPolicy(policy)))
             .WithSummary("Replaces the fare policy; one new policy version.");
 
         group.MapGet("/taps", (string deviceId, long? afterSequence, int? limit, TapStore taps) =>
@@ -61,8 +61,12 @@ internal static class AdminEndpoints
             .WithSummary("Test only: clears the chaos rule.");
     }
 
-    private static IResult Change(ListKind list, Func<long> change)
+    private static IResult Change<T>(ListKind list, T?[] items, Func<long> change)
+        where T : class
     {
+        // JSON arrays can hold null where an entry goes.
+        if (Array.Exists(items, i => i is null))
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The change was refused; nothing was written.", detail: "The array holds null where an entry goes.");
         try
         {
             return TypedResults.Ok(new ListVersionChange(list, change()));

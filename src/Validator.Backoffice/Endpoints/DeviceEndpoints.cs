@@ -66,11 +66,17 @@ internal static class DeviceEndpoints
             BackofficeLog.MalformedBatch(logger, deviceId, e.Message);
             return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The batch is not valid JSON of the tap batch shape.", detail: e.Message);
         }
+        catch (InvalidDataException e)
+        {
+            // Content-Encoding: gzip with bytes that do not inflate.
+            BackofficeLog.MalformedBatch(logger, deviceId, e.Message);
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The batch is not valid gzip.", detail: e.Message);
+        }
 
-        if (batch?.Taps is null || batch.Taps.Count is 0 or > TapBatch.MaxTaps)
+        if (batch?.Taps is null || batch.Taps.Count is 0 or > TapBatch.MaxTaps || batch.Taps.Contains(null!))
         {
             BackofficeLog.MalformedBatch(logger, deviceId, "empty or oversized");
-            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: $"A batch holds 1 to {TapBatch.MaxTaps} taps.");
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: $"A batch holds 1 to {TapBatch.MaxTaps} taps, none of them null.");
         }
         if (batch.Taps.Any(t => !string.Equals(t.DeviceId, deviceId, StringComparison.Ordinal)))
         {

@@ -93,6 +93,7 @@ internal sealed class ListRepository
 
     public long PutPolicy(FarePolicy policy)
     {
+        if (policy.Products is null || policy.Products.Contains(null!)) throw new ArgumentException("The policy's products must be a list without null entries.", nameof(policy));
         _ = ListSnapshot.Empty.With(policy, ListStamp.None); // an unknown time zone is refused here, not on every device
         return Change(ListKind.Policy, (db, _) =>
             db.GetCollection(Policy).Upsert(new BsonDocument { ["_id"] = "current", ["json"] = JsonSerializer.Serialize(policy, SyncJsonContext.Default.FarePolicy) }));

@@ -22,7 +22,8 @@ public readonly record struct CardToken(ulong High, ulong Low)
     public static bool TryParse(string? hex, out CardToken token)
     {
         token = default;
-        if (hex is null || hex.Length != Length * 2 || !Hex.TryParse(hex, out var bytes)) return false;
+        // Hex.TryParse skips spaces: 32 characters with spaces in them are fewer than 16 bytes.
+        if (hex is null || hex.Length != Length * 2 || !Hex.TryParse(hex, out var bytes) || bytes.Length != Length) return false;
         token = FromBytes(bytes);
         return true;
     }

@@ -44,6 +44,9 @@ public sealed record Entitlement
         if (string.IsNullOrEmpty(Id)) throw new ArgumentException("An entitlement needs an id.");
         if (Token is null && string.IsNullOrEmpty(Par)) throw new ArgumentException($"Entitlement {Id} has neither a token nor a PAR.");
         if (string.IsNullOrEmpty(Product)) throw new ArgumentException($"Entitlement {Id} has no product.");
+        // Lists arrive as JSON: null can stand where a list or a name goes.
+        if (Lines is null || Zones is null || Windows is null || Lines.Contains(null!) || Zones.Contains(null!))
+            throw new ArgumentException($"Entitlement {Id} has null lines, zones or windows.");
         if (ValidTo < ValidFrom) throw new ArgumentException($"Entitlement {Id} ends ({ValidTo:O}) before it starts ({ValidFrom:O}).");
     }
 }

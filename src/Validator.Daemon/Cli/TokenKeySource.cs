@@ -18,6 +18,13 @@ internal static class TokenKeySource
         if (!string.IsNullOrWhiteSpace(file))
         {
             if (!File.Exists(file)) throw new ConfigurationException($"Cards:TokenKeyFile '{file}' does not exist; run 'validator provision' or fix the path");
+            // Whoever reads the key can turn a card number into its token and follow a student through the taps:
+            // a key other users may read is refused rather than used (validator provision writes it 0600).
+            if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(file) & OthersAccess) != 0)
+            {
+                throw new ConfigurationException(
+                    $"Cards:TokenKeyFile '{file}' is open to other users (mode {Octal(File.GetUnixFileMode(file))}); make it owner-only: chmod 600 '{file}' (and chown it to the service user)");
+            }
             return Check(File.ReadAllBytes(file), $"the key file '{file}'");
         }
         var base64 = configuration["Cards:TokenKey"];
@@ -31,6 +38,10 @@ internal static class TokenKeySource
             throw new ConfigurationException("Cards:TokenKey is not base64; give at least 32 random bytes in base64 (e.g. 'openssl rand -base64 32')");
         }
     }
+
+    private const UnixFileMode OthersAccess = UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+
+    private static string Octal(UnixFileMode mode) => Convert.ToString((int)mode & 0x1FF, 8).PadLeft(4, '0');
 
     /// <summary>A random key for this run only: tokens will not match any list, which the caller must say.</summary>
     public static byte[] Ephemeral() => RandomNumberGenerator.GetBytes(MinimumLength);

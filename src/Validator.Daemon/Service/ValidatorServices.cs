@@ -38,7 +38,10 @@ internal static partial class ValidatorServices
         var data = device.DataDirectory;
         try
         {
-            Directory.CreateDirectory(data);
+            // Taps and lists are the service's alone: a directory it creates is owner-only (systemd's StateDirectory makes
+            // /var/lib/validator 0750 with UMask=0077 in service; this covers a data directory elsewhere).
+            if (OperatingSystem.IsWindows()) Directory.CreateDirectory(data);
+            else Directory.CreateDirectory(data, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

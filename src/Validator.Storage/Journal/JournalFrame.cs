@@ -51,7 +51,11 @@ internal static class JournalFrame
     /// As <see cref="TryRead(ReadOnlySpan{byte}, int, out TapRecord, out int)"/>, but a checked frame whose sequence is at
     /// most <paramref name="skipThrough"/> is not decoded: true with a null tap. Readers behind a cursor use it.
     /// </summary>
-    public static bool TryRead(ReadOnlySpan<byte> data, int offset, long skipThrough, out TapRecord? tap, out int frameLength)
+    public static bool TryRead(ReadOnlySpan<byte> data, int offset, long skipThrough, out TapRecord? tap, out int frameLength) =>
+        TryRead(data, offset, skipThrough, long.MaxValue, out tap, out frameLength);
+
+    /// <summary>As above; records at or above <paramref name="skipFrom"/> are skipped too (a frame copied into the wrong segment).</summary>
+    public static bool TryRead(ReadOnlySpan<byte> data, int offset, long skipThrough, long skipFrom, out TapRecord? tap, out int frameLength)
     {
         tap = null;
         frameLength = 0;
@@ -61,7 +65,7 @@ internal static class JournalFrame
         if (payloadLength <= 0 || payloadLength > MaxPayloadLength || rest.Length < HeaderLength + payloadLength) return false;
         var payload = rest.Slice(HeaderLength, payloadLength);
         if (BinaryPrimitives.ReadUInt32LittleEndian(rest[8..]) != Checksum(rest[..8], payload)) return false;
-        if (TapRecordCodec.TryPeekSequence(payload, out var sequence) && sequence <= skipThrough)
+        if (TapRecordCodec.TryPeekSequence(payload, out var sequence) && (sequence <= skipThrough || sequence >= skipFrom))
         {
             frameLength = HeaderLength + payloadLength;
             return true;

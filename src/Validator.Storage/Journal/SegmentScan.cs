@@ -36,16 +36,17 @@ internal sealed class SegmentScan
 
     /// <summary>
     /// Scans <paramref name="data"/> from its start. Records at or below <paramref name="skipThrough"/> are checked
-    /// but neither decoded nor returned; the scan stops once <paramref name="maxRecords"/> records are found.
+    /// but neither decoded nor returned, and so are records at or above <paramref name="skipFrom"/>; the scan stops once
+    /// <paramref name="maxRecords"/> records are found.
     /// </summary>
-    public static SegmentScan Run(ReadOnlySpan<byte> data, long skipThrough = long.MinValue, int maxRecords = int.MaxValue)
+    public static SegmentScan Run(ReadOnlySpan<byte> data, long skipThrough = long.MinValue, int maxRecords = int.MaxValue, long skipFrom = long.MaxValue)
     {
         var records = new List<ScannedRecord>();
         var corrupt = new List<CorruptRegion>();
         var offset = 0;
         while (offset < data.Length && records.Count < maxRecords)
         {
-            if (JournalFrame.TryRead(data, offset, skipThrough, out var tap, out var frameLength))
+            if (JournalFrame.TryRead(data, offset, skipThrough, skipFrom, out var tap, out var frameLength))
             {
                 if (tap is not null) records.Add(new ScannedRecord(tap, offset, frameLength));
                 offset += frameLength;

@@ -22,7 +22,10 @@ public sealed partial class TapJournal
         {
             var (path, _, nameSequence) = files[i];
             var segment = new Segment(path, nameSequence);
-            var scan = SegmentScan.Run(ReadSegment(path));
+            // A segment holds the sequences from its name up to the next segment's name: an intact frame outside that
+            // range is a copy that damage put there (the original is in its own segment) and must not be read twice.
+            var nextName = i + 1 < files.Count ? files[i + 1].Sequence : long.MaxValue;
+            var scan = SegmentScan.Run(ReadSegment(path), nameSequence - 1, skipFrom: nextName);
             var isNewest = i == files.Count - 1;
             var earliest = now;
             foreach (var record in scan.Records)

@@ -49,24 +49,37 @@ public sealed partial class TapJournal
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxCount, MaxReadBatch);
 
-        List<(Segment Segment, long Length)> snapshot;
+        List<(Segment Segment, long Length, long NextName)> snapshot;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            snapshot = _segments.Where(s => s.Count > 0 && s.LastSequence > afterSequence).Select(s => (s, s.Length)).ToList();
+            snapshot = _segments
+                .Select((s, i) => (s, s.Length, i + 1 < _segments.Count ? _segments[i + 1].NameSequence : long.MaxValue))
+                .Where(s => s.s.Count > 0 && s.s.LastSequence > afterSequence)
+                .ToList();
         }
 
         // Bytes below a segment's synced length never change, so reading them needs no lock and never waits for a tap.
         var result = new List<TapRecord>(Math.Min(maxCount, 64));
-        foreach (var (segment, length) in snapshot)
+        foreach (var (segment, length, nextName) in snapshot)
         {
             if (!TryReadPrefix(segment.Path, length, out var bytes)) continue;
-            var scan = SegmentScan.Run(bytes, afterSequence, maxCount - result.Count);
+            // Only the segment's own range: a frame copied here by damage would put the batch out of order, and an
+            // uploader acknowledging through its last tap would then skip taps never sent.
+            var from = Math.Max(afterSequence, segment.NameSequence - 1);
+            var scan = SegmentScan.Run(bytes, from, maxCount - result.Count, nextName);
             ReportNewDamage(segment, scan);
-            foreach (var record in scan.Records)
+            IEnumerable<ScannedRecord> records = scan.Records;
+            if (!InOrder(scan.Records))
             {
-                // A record out of order (only possible by damage) must not be offered twice.
-                if (record.Tap.Sequence <= afterSequence) continue;
+                // Damage copied frames within the segment (only then are records out of order): read the whole range
+                // and offer each sequence once, in order, so a batch never jumps past taps it did not hold.
+                records = SegmentScan.Run(bytes, from, int.MaxValue, nextName).Records
+                    .DistinctBy(r => r.Tap.Sequence).OrderBy(r => r.Tap.Sequence).Take(maxCount - result.Count);
+            }
+            foreach (var record in records)
+            {
+                if (record.Tap.Sequence <= afterSequence || (result.Count > 0 && record.Tap.Sequence <= result[^1].Sequence)) continue;
                 result.Add(record.Tap);
             }
 
@@ -130,5 +143,14 @@ public sealed partial class TapJournal
             JournalLog.Corrupt(_logger, Path.GetFileName(segment.Path), region.Offset, region.Length);
             CorruptionDetected?.Invoke(this, new JournalCorruptionEventArgs(Path.GetFileName(segment.Path), region.Offset, region.Length));
         }
+    }
+
+    private static bool InOrder(IReadOnlyList<ScannedRecord> records)
+    {
+        for (var i = 1; i < records.Count; i++)
+        {
+            if (records[i].Tap.Sequence <= records[i - 1].Tap.Sequence) return false;
+        }
+        return true;
     }
 }

@@ -9,6 +9,8 @@ internal static class EntitlementDocuments
 {
     public static BsonDocument ToDocument(Entitlement e)
     {
+        ArgumentNullException.ThrowIfNull(e);
+        e.Validate(); // an entry from the network: refused with ArgumentException before anything is written
         var doc = new BsonDocument
         {
             ["_id"] = e.Id,

@@ -16,9 +16,22 @@ namespace Validator.Storage.Lists;
 /// <param name="DeltaRows">Rows added or removed by those deltas.</param>
 internal sealed record ListMeta(long Version, DateTimeOffset UpdatedAt, int Generation, int BaseCount = 0, long BaseVersion = 0, int Deltas = 0, long DeltaRows = 0)
 {
+    /// <summary>
+    /// Documents the list's collection holds, checked on load (LiteDB keeps no page checksums: a lost page would
+    /// silently drop entries). Null in files written before it was kept, and for lists that count otherwise.
+    /// </summary>
+    public int? Count { get; init; }
+
     public ListStamp Stamp => new(Version, UpdatedAt);
 
-    public BsonDocument ToDocument(string list) => new()
+    public BsonDocument ToDocument(string list)
+    {
+        var doc = Fields(list);
+        if (Count is { } count) doc["c"] = count;
+        return doc;
+    }
+
+    private BsonDocument Fields(string list) => new()
     {
         ["_id"] = list,
         ["v"] = Version,
@@ -37,6 +50,10 @@ internal sealed record ListMeta(long Version, DateTimeOffset UpdatedAt, int Gene
         {
             throw new FormatException($"the version record of list '{list}' is malformed");
         }
-        return new ListMeta(doc["v"].AsInt64, new DateTimeOffset(doc["at"].AsInt64, TimeSpan.Zero), doc["g"].AsInt32, doc["n"].AsInt32, doc["bv"].AsInt64, doc["d"].AsInt32, doc["dr"].AsInt64);
+        if (doc.ContainsKey("c") && (!doc["c"].IsInt32 || doc["c"].AsInt32 < 0)) throw new FormatException($"the version record of list '{list}' is malformed");
+        return new ListMeta(doc["v"].AsInt64, new DateTimeOffset(doc["at"].AsInt64, TimeSpan.Zero), doc["g"].AsInt32, doc["n"].AsInt32, doc["bv"].AsInt64, doc["d"].AsInt32, doc["dr"].AsInt64)
+        {
+            Count = doc.ContainsKey("c") ? doc["c"].AsInt32 : null,
+        };
     }
 }

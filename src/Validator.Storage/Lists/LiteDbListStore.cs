@@ -1,6 +1,7 @@
 using System.Globalization;
 using LiteDB;
 using Validator.Core.Lists;
+using Validator.Storage.Journal;
 
 namespace Validator.Storage.Lists;
 
@@ -30,6 +31,9 @@ public sealed class LiteDbListStore : IDisposable
 
     /// <summary>Past this many stored deltas the deny list is rewritten as a new base (see <see cref="DenyCompactionDue"/>).</summary>
     private const int MaxDeltas = 64;
+
+    /// <summary>The CRC-32C of a deny record's packed bytes.</summary>
+    private const string HashField = "h";
 
     private readonly LiteDatabase _db;
 
@@ -116,7 +120,7 @@ public sealed class LiteDbListStore : IDisposable
     public DenyList LoadDenyList() => LoadDenyList(keepAddedTimes: false);
 
     /// <summary>The deny list as stored, every field included, in key order. Throws <see cref="ListStoreCorruptException"/> on damage.</summary>
-    public IReadOnlyList<DenyEntry> ReadDenyEntries() => LoadDenyList(keepAddedTimes: true).Entries.ToList();
+    public IReadOnlyList<DenyEntry> ReadDenyEntries() => Guarded(() => LoadDenyList(keepAddedTimes: true).Entries.ToList());
 
     /// <summary>As <see cref="LoadDenyList()"/>; with <paramref name="keepAddedTimes"/> the list keeps the times (8 bytes more a row).</summary>
     public DenyList LoadDenyList(bool keepAddedTimes) => Guarded(() =>
@@ -133,6 +137,7 @@ public sealed class LiteDbListStore : IDisposable
             // (measured: 29 MB for a million entries' chunks, 14 MB read this way).
             foreach (var chunk in chunks.Find(Query.Between("_id", first, first + ChunksPerRead - 1)).OrderBy(c => c["_id"].AsInt32))
             {
+                CheckHash(chunk, "rows");
                 DenyChunks.Unpack(Binary(chunk, "rows"), builder, meta.BaseCount);
             }
         }
@@ -143,6 +148,7 @@ public sealed class LiteDbListStore : IDisposable
         foreach (var delta in _db.GetCollection(DenyDeltaPrefix + Number(meta.Generation)).Find(Query.All("_id", Query.Ascending)))
         {
             if (!delta["f"].IsInt64 || delta["f"].AsInt64 != version) throw new FormatException($"the deny list deltas do not continue from version {version}");
+            CheckHash(delta, "add", "del");
             list = list.Apply(DenyChunks.Unpack(Binary(delta, "add")), DenyChunks.UnpackKeys(Binary(delta, "del")));
             version = delta["_id"].AsInt64;
         }
@@ -156,7 +162,10 @@ public sealed class LiteDbListStore : IDisposable
         var meta = ReadMeta(EntitlementMeta);
         if (meta.Generation == 0) return EntitlementIndex.Empty;
         var pool = new StringPool();
-        return EntitlementIndex.Build(InKeyOrder(ExistingCollection(EntitlementPrefix, meta.Generation)).Select(doc => EntitlementDocuments.ToEntitlement(doc, pool)));
+        var index = EntitlementIndex.Build(InKeyOrder(ExistingCollection(EntitlementPrefix, meta.Generation)).Select(doc => EntitlementDocuments.ToEntitlement(doc, pool)));
+        if (meta.Count is { } count && index.Count != count)
+            throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"the entitlements hold {index.Count} entries, their header says {count}"));
+        return index;
     });
 
     /// <summary>Writes <paramref name="list"/> as a new base generation of the deny list at <paramref name="version"/> and switches to it.</summary>
@@ -187,12 +196,15 @@ public sealed class LiteDbListStore : IDisposable
         var added = delta.Added.Select(DenyRow.From).ToArray();
         return InTransaction(DenyMeta, delta.FromVersion, delta.ToVersion, meta =>
         {
+            var add = DenyChunks.Pack(added);
+            var del = DenyChunks.PackKeys(delta.Removed);
             _db.GetCollection(DenyDeltaPrefix + Number(meta.Generation)).Insert(new BsonDocument
             {
                 ["_id"] = delta.ToVersion,
                 ["f"] = delta.FromVersion,
-                ["add"] = DenyChunks.Pack(added),
-                ["del"] = DenyChunks.PackKeys(delta.Removed),
+                ["add"] = add,
+                ["del"] = del,
+                [HashField] = Hash(add, del),
             });
             return meta with { Version = delta.ToVersion, UpdatedAt = at, Deltas = meta.Deltas + 1, DeltaRows = meta.DeltaRows + added.Length + delta.Removed.Count };
         });
@@ -203,8 +215,10 @@ public sealed class LiteDbListStore : IDisposable
     {
         ArgumentNullException.ThrowIfNull(entitlements);
         var next = ReadMeta(EntitlementMeta).Generation + 1;
+        var written = 0;
         WriteGeneration(EntitlementMeta, [EntitlementPrefix], next,
-            collection => collection.InsertBulk(entitlements.Select(EntitlementDocuments.ToDocument), InsertBatch), new ListMeta(version, at, next));
+            collection => written = collection.InsertBulk(entitlements.Select(EntitlementDocuments.ToDocument), InsertBatch),
+            () => new ListMeta(version, at, next) { Count = written });
     }
 
     /// <summary>Applies an entitlement delta in one transaction; refused (nothing written) unless the stored version is its from-version.</summary>
@@ -214,9 +228,16 @@ public sealed class LiteDbListStore : IDisposable
         return InTransaction(EntitlementMeta, delta.FromVersion, delta.ToVersion, meta =>
         {
             var collection = _db.GetCollection(EntitlementPrefix + Number(meta.Generation));
-            foreach (var id in delta.Removed) collection.Delete(new BsonValue(id));
-            foreach (var e in delta.Added) collection.Upsert(EntitlementDocuments.ToDocument(e));
-            return meta with { Version = delta.ToVersion, UpdatedAt = at };
+            var count = meta.Count;
+            foreach (var id in delta.Removed)
+            {
+                if (collection.Delete(new BsonValue(id))) count--;
+            }
+            foreach (var e in delta.Added)
+            {
+                if (collection.Upsert(EntitlementDocuments.ToDocument(e))) count++; // true: inserted, not replaced
+            }
+            return meta with { Version = delta.ToVersion, UpdatedAt = at, Count = count };
         });
     }
 
@@ -245,11 +266,15 @@ public sealed class LiteDbListStore : IDisposable
         for (int start = 0, id = 0; start < list.Count; start += DenyChunks.RowsPerChunk, id++)
         {
             var length = list.CopyRows(start, rows);
-            yield return new BsonDocument { ["_id"] = id, ["rows"] = DenyChunks.Pack(rows.AsSpan(0, length)) };
+            var packed = DenyChunks.Pack(rows.AsSpan(0, length));
+            yield return new BsonDocument { ["_id"] = id, ["rows"] = packed, [HashField] = Hash(packed) };
         }
     }
 
-    private void WriteGeneration(string list, string[] prefixes, int next, Action<ILiteCollection<BsonDocument>> write, ListMeta meta)
+    private void WriteGeneration(string list, string[] prefixes, int next, Action<ILiteCollection<BsonDocument>> write, ListMeta meta) =>
+        WriteGeneration(list, prefixes, next, write, () => meta);
+
+    private void WriteGeneration(string list, string[] prefixes, int next, Action<ILiteCollection<BsonDocument>> write, Func<ListMeta> meta)
     {
         var current = ReadMeta(list).Generation;
         // Left over from a write that crashed before its switch; nothing points at them.
@@ -258,7 +283,7 @@ public sealed class LiteDbListStore : IDisposable
         {
             // Not one giant transaction: the new collection is invisible until the meta switch below, so batches may commit on their own.
             write(_db.GetCollection(prefixes[0] + Number(next)));
-            Transaction(() => WriteMeta(list, meta));
+            Transaction(() => WriteMeta(list, meta()));
         }
         catch
         {
@@ -361,6 +386,24 @@ public sealed class LiteDbListStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// LiteDB keeps no page checksums: a damaged byte inside a value reads back as another value. The deny list's packed
+    /// bytes carry their own CRC-32C, checked on load (records written before it was kept have none and are taken as they are).
+    /// </summary>
+    private static void CheckHash(BsonDocument doc, params string[] fields)
+    {
+        if (!doc.ContainsKey(HashField)) return;
+        if (!doc[HashField].IsInt64 || doc[HashField].AsInt64 != Hash(fields.Select(f => Binary(doc, f)).ToArray()))
+            throw new FormatException($"a deny list record ({doc["_id"]}) fails its checksum");
+    }
+
+    private static long Hash(params byte[][] parts)
+    {
+        var crc = Crc32C.Seed;
+        foreach (var part in parts) crc = Crc32C.Append(crc, part);
+        return Crc32C.Finish(crc);
+    }
+
     private static byte[] Binary(BsonDocument doc, string field) =>
         doc[field].IsBinary ? doc[field].AsBinary : throw new FormatException($"a deny list record lacks its '{field}' field");
 
@@ -383,7 +426,9 @@ public sealed class LiteDbListStore : IDisposable
     }
 
     private static bool IsDamage(Exception e) =>
-        e is LiteException or FormatException or InvalidCastException or InvalidOperationException or IndexOutOfRangeException or ArgumentException or OverflowException;
+        // NotSupportedException and NotImplementedException: LiteDB's reader meeting damaged bytes (found by fuzzing).
+        e is LiteException or FormatException or InvalidCastException or InvalidOperationException or IndexOutOfRangeException or ArgumentException or OverflowException
+            or NotSupportedException or NotImplementedException;
 
     private T Guarded<T>(Func<T> read)
     {

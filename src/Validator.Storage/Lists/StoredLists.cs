@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Runtime.ExceptionServices;
 using System.Runtime.CompilerServices;
 using Validator.Core.Lists;
 
@@ -27,8 +29,45 @@ public sealed class StoredLists : IDisposable
     /// <summary>The database file.</summary>
     public string StorePath => _store.StorePath;
 
+    /// <summary>How long opening may take before the file counts as damaged (a million-entry list loads in seconds).</summary>
+    public static readonly TimeSpan DefaultLoadTimeout = TimeSpan.FromMinutes(2);
+
     /// <summary>Opens the store at <paramref name="path"/> and loads its lists; throws <see cref="ListStoreCorruptException"/> when it cannot be read.</summary>
-    public static StoredLists Open(string path, TimeProvider time)
+    public static StoredLists Open(string path, TimeProvider time) => Open(path, time, DefaultLoadTimeout);
+
+    /// <summary>
+    /// As <see cref="Open(string, TimeProvider)"/>; a load still running after <paramref name="loadTimeout"/> is damage
+    /// too. LiteDB 5.0.21 can loop forever on a damaged index (found by fuzzing: a cyclic index chain spins inside its
+    /// index scan). That thread cannot be stopped: it is left behind as a background thread, so after setting the file
+    /// aside the caller should restart the process to get its CPU back.
+    /// </summary>
+    public static StoredLists Open(string path, TimeProvider time, TimeSpan loadTimeout)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        StoredLists? opened = null;
+        ExceptionDispatchInfo? failure = null;
+        var loader = new Thread(() =>
+        {
+            try
+            {
+                opened = OpenNow(path, time);
+            }
+            catch (Exception e)
+            {
+                failure = ExceptionDispatchInfo.Capture(e);
+            }
+        }) { IsBackground = true, Name = "list-store-open" };
+        loader.Start();
+        if (!loader.Join(loadTimeout))
+        {
+            throw new ListStoreCorruptException(path, string.Create(CultureInfo.InvariantCulture,
+                $"loading did not finish within {loadTimeout.TotalSeconds:0.#} s (LiteDB loops forever on some damaged indexes; restart the service after setting the file aside)"));
+        }
+        failure?.Throw();
+        return opened!;
+    }
+
+    private static StoredLists OpenNow(string path, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(time);
         // LiteDB keeps every page a load read in its cache, and the in-memory indexes already hold what taps need:

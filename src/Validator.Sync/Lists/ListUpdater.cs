@@ -140,6 +140,7 @@ public sealed class ListUpdater : IDisposable
             else
             {
                 var package = PackageFile.Read(file);
+                if (PackageChecks.ContentProblem(package, header) is { } contentProblem) return Refuse(kind, held, contentProblem);
                 if (MassChangeGuard.Problem(current, package, _options.MassChangeMaxShare, _options.MassChangeFloor) is { } massChange)
                 {
                     return Refuse(kind, held, massChange);

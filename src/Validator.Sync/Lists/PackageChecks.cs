@@ -14,6 +14,9 @@ internal static class PackageChecks
     public static string? Problem(PackageScan scan, ListKind expected, long held, DateTimeOffset now)
     {
         var package = scan.Header;
+        // The header comes from signed JSON, but a value outside the enums must still be refused by name.
+        if (!Enum.IsDefined(package.List)) return string.Create(CultureInfo.InvariantCulture, $"the package names an unknown list ({(int)package.List})");
+        if (!Enum.IsDefined(package.Format)) return string.Create(CultureInfo.InvariantCulture, $"the package has an unknown format ({(int)package.Format})");
         if (package.List != expected) return $"the package is for the {package.List.ToSegment()} list, not {expected.ToSegment()}";
         if (package.Version <= held)
             return string.Create(CultureInfo.InvariantCulture, $"version {package.Version} is not newer than version {held} in service (a rollback is refused)");
@@ -34,4 +37,23 @@ internal static class PackageChecks
         };
         return complete ? null : $"a {package.Format.ToString().ToLowerInvariant()} of the {expected.ToSegment()} list without its content";
     }
+
+    /// <summary>
+    /// Null when <paramref name="package"/>, a small package read whole after its scan passed the checks, is the
+    /// scanned package and holds no null where an entry goes, else why not.
+    /// </summary>
+    public static string? ContentProblem(ListPackage package, ListPackage header)
+    {
+        if (package.List != header.List || package.Format != header.Format || package.Version != header.Version)
+            return "the package reads differently the second time";
+        if (!Enum.IsDefined(package.List) || !Enum.IsDefined(package.Format)) return "the package names an unknown list or format";
+        if (HasNull(package.DenyEntries) || HasNull(package.DenyAdded) || HasNull(package.Entitlements)
+            || HasNull(package.EntitlementsAdded) || HasNull(package.EntitlementsRemoved)
+            || (package.Policy is { } policy && (policy.Products is null || HasNull(policy.Products))))
+            return "the package holds null where an entry goes";
+        return null;
+    }
+
+    private static bool HasNull<T>(IReadOnlyList<T?>? items)
+        where T : class => items is not null && items.Contains(null);
 }

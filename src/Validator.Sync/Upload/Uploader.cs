@@ -100,7 +100,7 @@ public sealed class Uploader : IDisposable
                     var settled = Settle(batch, result.Value!);
                     if (settled.Rejected.Count > 0)
                     {
-                        var reason = string.Join("; ", result.Value!.Rejected.Select(r => $"{r.Id}: {r.Reason}"));
+                        var reason = string.Join("; ", Rejections(result.Value!).Select(r => $"{r.Id}: {r.Reason}"));
                         SetAside(settled.Rejected, reason);
                         setAside += settled.Rejected.Count;
                     }
@@ -160,8 +160,9 @@ public sealed class Uploader : IDisposable
     /// </summary>
     internal static (long Through, int Confirmed, List<TapRecord> Rejected, bool Complete) Settle(IReadOnlyList<TapRecord> batch, TapBatchReceipt receipt)
     {
-        var stored = receipt.Stored.ToHashSet();
-        var refused = receipt.Rejected.Select(r => r.Id).ToHashSet();
+        // A receipt is JSON from the network: a null list or entry names no tap, and a tap not named is sent again.
+        var stored = (receipt.Stored ?? []).ToHashSet();
+        var refused = Rejections(receipt).Select(r => r.Id).ToHashSet();
         var rejected = new List<TapRecord>();
         long through = 0;
         var confirmed = 0;
@@ -174,4 +175,6 @@ public sealed class Uploader : IDisposable
         }
         return (through, confirmed, rejected, true);
     }
+
+    private static IEnumerable<RejectedTap> Rejections(TapBatchReceipt receipt) => (receipt.Rejected ?? []).Where(r => r is not null);
 }
