@@ -197,11 +197,11 @@ public sealed class Tampered_packages_through_the_updater
         await _backoffice.PutEntitlementsAsync(Pass(1));
         var json = Encoding.UTF8.GetString((await Genuine(ListKind.Entitlements)).Body);
         Assert.That(json, Does.Contain(genuine), "the genuine package has the part to damage");
-        Assert.That(json, Does.Contain("\"entryCount\":1,"));
+        Assert.That(json, Does.Contain("\"entryCount\":1}"));
         json = json.Replace(genuine, damaged, StringComparison.Ordinal);
         // The stated count matches what the content holds, so only the content check can refuse it.
         var entries = damaged.Contains("null,", StringComparison.Ordinal) ? 2 : 1;
-        json = json.Replace("\"entryCount\":1,", $"\"entryCount\":{entries},", StringComparison.Ordinal);
+        json = json.Replace("\"entryCount\":1}", $"\"entryCount\":{entries}}}", StringComparison.Ordinal);
 
         var report = await UpdateThroughTheMiddle(ListKind.Entitlements, SignedByTheBackoffice(json));
 
