@@ -9,15 +9,19 @@
       publish  Self-contained linux-arm64 (the Raspberry Pi) and linux-x64 (the lab) builds of `validator`.
       ci       build, test, publish: everything CI checks.
       package  publish, then the Debian packages validator_<version>_arm64.deb and _amd64.deb in artifacts/packages/.
-      bench    every bench in one go (feedback, journal, fare decisions, tap path through pcscd + vpcd incl. 25 ms
-               card delay, upload soak); each output with date, machine and commit in artifacts/bench/. Long (~30 min).
+      bench    every bench in one go (Release; ~30 min, 10 of them the GC storm): each writes a markdown fragment to
+               artifacts/bench/NAME.md, which replaces the text between <!-- bench:NAME --> and <!-- /bench:NAME -->
+               in docs/performance.md under a line with date, machine, commit and load. -Only NAME,NAME runs some;
+               -StormSeconds sets the GC storm's length (default 600).
     Usage on a fresh machine:  dotnet tool restore && dotnet pwsh build.ps1 test
 #>
 param(
     [Parameter(Position = 0)]
     [ValidateSet('build', 'test', 'publish', 'ci', 'package', 'bench')]
     [string] $Target = 'build',
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+    [string[]] $Only = @(),
+    [int] $StormSeconds = 600
 )
 
 Set-StrictMode -Version Latest
@@ -114,31 +118,123 @@ function Invoke-Publish {
     }
 }
 
-function Invoke-Bench {
-    Invoke-Build
-    $out = Join-Path $artifacts 'bench'
-    New-Item -ItemType Directory -Force -Path $out | Out-Null
-    $commit = (git -C $root rev-parse --short HEAD)
-    $cpu = ((Get-Content /proc/cpuinfo | Select-String -Pattern '^model name' | Select-Object -First 1) -replace '^model name\s*:\s*', '')
-    $header = "date $((Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC, commit $commit, $([Environment]::ProcessorCount) cores ($cpu), $(dotnet --version)"
-    $benches = @(
-        @{ Name = 'feedback'; Args = @('run', '-c', $Configuration, '--no-build', '--project', (Join-Path $root 'tests/Validator.Gpio.Bench'), '--', '50000') },
-        @{ Name = 'journal'; Args = @('run', '-c', $Configuration, '--no-build', '--project', (Join-Path $root 'tests/Validator.Storage.Bench'), '--', '5000', (Join-Path $out 'journal-data')) },
-        @{ Name = 'fares'; Args = @('run', '-c', $Configuration, '--no-build', '--project', (Join-Path $root 'tests/Validator.Fares.Bench'), '--', (Join-Path $out 'fares-data')) },
-        @{ Name = 'tap-path'; Args = @('run', '-c', $Configuration, '--no-build', '--project', (Join-Path $root 'tests/Validator.TapBench'), '--', '1000', '1000000') },
-        @{ Name = 'tap-path-25ms-card'; Args = @('run', '-c', $Configuration, '--no-build', '--project', (Join-Path $root 'tests/Validator.TapBench'), '--', '200', '1000000', '25') },
-        @{ Name = 'upload-soak'; Args = @('test', (Join-Path $root 'tests/Validator.Sync.Tests'), '-c', $Configuration, '--no-build', '--filter', 'Name~A_hundred_thousand', '--logger', 'console;verbosity=detailed') }
+# One line per bench: its NAME (the docs/performance.md markers <!-- bench:NAME --> … <!-- /bench:NAME -->), the
+# project, and its arguments; every bench also gets --markdown artifacts/bench/NAME.md and writes its fragment there.
+function Get-Benches([string] $out) {
+    $storm = "$StormSeconds"
+    return @(
+        @{ Name = 'feedback'; Project = 'tests/Validator.Gpio.Bench'; Args = @('50000') }
+        @{ Name = 'journal'; Project = 'tests/Validator.Storage.Bench'; Args = @('5000', (Join-Path $out 'journal-data')) }
+        @{ Name = 'apdus'; Project = 'tests/Validator.ApduBench'; Args = @() }
+        @{ Name = 'tap-path'; Project = 'tests/Validator.TapBench'; Args = @('--taps', '1000', '--deny', '1000000') }
+        @{ Name = 'slow-card'; Project = 'tests/Validator.TapBench'; Args = @('--taps', '200', '--deny', '1000000', '--apdu-delay-ms', '25') }
+        @{ Name = 'gc'; Project = 'tests/Validator.TapBench'; Args = @('--storm-seconds', $storm, '--deny', '1000000') }
+        # The upload soak is an [Explicit] NUnit test; it takes --markdown as a test run parameter (see Invoke-OneBench).
+        @{ Name = 'upload'; Test = 'tests/Validator.Sync.Tests'; Filter = 'Name~A_hundred_thousand' }
+        # ---- Fare decisions, list updates, memory and start (tests/Validator.Fares.Bench). Run when that bench has its
+        # ---- modes (Requires); the command lines below are the ones that bench documents.
+        @{ Name = 'decisions'; Project = 'tests/Validator.Fares.Bench'; Args = @((Join-Path $out 'fares-data')); Requires = 'tests/Validator.Fares.Bench/StartBench.cs' }
+        @{ Name = 'lists'; Project = 'tests/Validator.Fares.Bench'; Args = @('lists', (Join-Path $out 'lists-data')); Requires = 'tests/Validator.Fares.Bench/ListsBench.cs' }
+        @{ Name = 'start'; Project = 'tests/Validator.Fares.Bench'; Args = @('start', (Join-Path $out 'start-data')); Requires = 'tests/Validator.Fares.Bench/StartBench.cs' }
     )
+}
+
+# False when the bench's project is not in this tree yet (Requires names a file it needs).
+function Test-BenchRunnable([hashtable] $bench) {
+    return -not $bench.ContainsKey('Requires') -or (Test-Path (Join-Path $root $bench.Requires))
+}
+
+# "CPU model, N cores, OS, .NET runtime" of this machine, for the line above each table.
+function Get-MachineText {
+    $cpu = ((Get-Content /proc/cpuinfo | Select-String -Pattern '^model name' | Select-Object -First 1) -replace '^model name\s*:\s*', '').Trim()
+    $os = ((Get-Content /etc/os-release | Select-String -Pattern '^PRETTY_NAME=' | Select-Object -First 1) -replace '^PRETTY_NAME=', '').Trim('"')
+    $kernel = (uname -r)
+    $runtime = (dotnet --list-runtimes | Select-String -Pattern '^Microsoft\.NETCore\.App (\S+)' | ForEach-Object { [version] $_.Matches[0].Groups[1].Value } |
+        Sort-Object | Select-Object -Last 1)
+    return "$cpu, $([Environment]::ProcessorCount) cores, $os (Linux $kernel), .NET $runtime"
+}
+
+function Invoke-OneBench([hashtable] $bench, [string] $out) {
+    $markdown = Join-Path $out "$($bench.Name).md"
+    if (Test-Path $markdown) { Remove-Item -Force $markdown }
+    $log = Join-Path $out "$($bench.Name).txt"
+    if ($bench.ContainsKey('Test')) {
+        # NUnit reads TestContext.Parameters from the run settings.
+        $settings = Join-Path $out "$($bench.Name).runsettings"
+        Set-Content -Path $settings -Value @"
+<RunSettings><TestRunParameters><Parameter name="markdown" value="$markdown" /></TestRunParameters></RunSettings>
+"@
+        $arguments = @('test', (Join-Path $root $bench.Test), '-c', $Configuration, '--no-build', '--filter', $bench.Filter,
+            '--settings', $settings, '--logger', 'console;verbosity=detailed')
+    }
+    else {
+        $arguments = @('run', '-c', $Configuration, '--no-build', '--project', (Join-Path $root $bench.Project), '--') + $bench.Args + @('--markdown', $markdown)
+    }
+    & dotnet @arguments 2>&1 | Tee-Object -FilePath $log | Out-Host
+    if ($LASTEXITCODE -ne 0) { return "exit code $LASTEXITCODE" }
+    if (-not (Test-Path $markdown)) { return "wrote no $markdown" }
+    return $null
+}
+
+# Replaces the text between <!-- bench:NAME --> and <!-- /bench:NAME --> with $text; the prose around stays.
+function Set-BenchSection([string] $doc, [string] $name, [string] $text) {
+    $open = "<!-- bench:$name -->"
+    $close = "<!-- /bench:$name -->"
+    $start = $doc.IndexOf($open, [StringComparison]::Ordinal)
+    $end = $doc.IndexOf($close, [StringComparison]::Ordinal)
+    if ($start -lt 0 -or $end -lt $start) { throw "docs/performance.md has no '$open' … '$close' pair" }
+    return $doc.Substring(0, $start + $open.Length) + "`n" + $text.TrimEnd() + "`n" + $doc.Substring($end)
+}
+
+function Invoke-Bench {
+    $docPath = Join-Path $root 'docs/performance.md'
+    $out = Join-Path $artifacts 'bench'
+    # "-Only a,b" arrives as one string when the script is started with a file name (dotnet pwsh build.ps1 …).
+    $Only = @($Only | ForEach-Object { $_ -split ',' } | Where-Object { $_ })
+    $benches = @(Get-Benches $out | Where-Object { $Only.Count -eq 0 -or $Only -contains $_['Name'] })
+    if ($Only) {
+        $names = @(Get-Benches $out | ForEach-Object { $_['Name'] })
+        $unknown = @($Only | Where-Object { $_ -notin $names })
+        if ($unknown) { Write-Host "FAILED: no bench named $($unknown -join ', ')" -ForegroundColor Red; exit 1 }
+    }
+    # Every marker pair must be there before half an hour of measuring.
+    $doc = Get-Content -Raw -LiteralPath $docPath
+    $missing = @($benches | Where-Object { Test-BenchRunnable $_ } |
+        Where-Object { $doc.IndexOf("<!-- bench:$($_.Name) -->", [StringComparison]::Ordinal) -lt 0 -or $doc.IndexOf("<!-- /bench:$($_.Name) -->", [StringComparison]::Ordinal) -lt 0 } |
+        ForEach-Object { $_.Name })
+    if ($missing) {
+        Write-Host "FAILED: docs/performance.md lacks the markers <!-- bench:NAME --> … <!-- /bench:NAME --> for: $($missing -join ', ')" -ForegroundColor Red
+        exit 1
+    }
+    # The commit measured; "dirty" when the tree differs from it (taken before this run rewrites the doc).
+    $commit = (git -C $root rev-parse --short HEAD)
+    if (git -C $root status --porcelain --untracked-files=no) { $commit += ', dirty' }
+    Invoke-Build
+    New-Item -ItemType Directory -Force -Path $out | Out-Null
+    $machine = Get-MachineText
     $failed = @()
     foreach ($bench in $benches) {
+        if (-not (Test-BenchRunnable $bench)) {
+            Write-Host "skipped bench $($bench.Name): $($bench.Requires) is not in this tree" -ForegroundColor Yellow
+            continue
+        }
         Step "bench $($bench.Name)"
-        $file = Join-Path $out "$($bench.Name).txt"
-        Set-Content -Path $file -Value $header
-        & dotnet @($bench.Args) 2>&1 | Tee-Object -FilePath $file -Append
-        if ($LASTEXITCODE -ne 0) { $failed += $bench.Name }
+        $load = ((Get-Content /proc/loadavg) -split ' ')[0..2] -join ' '
+        $when = (Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm')
+        $problem = Invoke-OneBench $bench $out
+        if ($problem) {
+            Write-Host "bench $($bench.Name) FAILED: $problem" -ForegroundColor Red
+            $failed += $bench.Name
+            continue
+        }
+        $fragment = Get-Content -Raw -LiteralPath (Join-Path $out "$($bench.Name).md")
+        $doc = Set-BenchSection (Get-Content -Raw -LiteralPath $docPath) $bench.Name "Measured $when UTC on $machine, commit $commit, load average at start $($load):`n`n$fragment"
+        Set-Content -LiteralPath $docPath -Value $doc.TrimEnd() -NoNewline
+        Add-Content -LiteralPath $docPath -Value ''
+        Write-Host "docs/performance.md: section $($bench.Name) updated"
     }
     Write-Host ''
-    Write-Host "bench outputs in $out (copy the tables into docs/performance.md with the header line)"
+    Write-Host "bench logs and fragments in $out"
     if ($failed.Count -gt 0) {
         Write-Host "FAILED: $($failed -join ', ')" -ForegroundColor Red
         exit 1

@@ -33,6 +33,13 @@ public sealed class CardEventArgs : EventArgs
 
     /// <summary><see cref="System.Diagnostics.Stopwatch.GetTimestamp"/> when the monitor saw the change; the start of a tap's latency.</summary>
     public long Timestamp { get; }
+
+    /// <summary>
+    /// True when the card was already in the field the first time the monitor looked at the reader (at start-up, after
+    /// pcscd came back, or when the reader was plugged in with a card on it): it may have lain there since a tap served
+    /// before a crash or restart.
+    /// </summary>
+    public bool PresentWhenFirstSeen { get; init; }
 }
 
 /// <summary>The PC/SC service (pcscd) became reachable or was lost.</summary>

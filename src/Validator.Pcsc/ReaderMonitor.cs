@@ -248,7 +248,7 @@ public sealed class ReaderMonitor : IDisposable
         }
         if (isPresent && (!wasPresent || counterJump))
         {
-            Raise(CardInserted, new CardEventArgs(state.Name, state.Atr, isMute, timestamp));
+            Raise(CardInserted, new CardEventArgs(state.Name, state.Atr, isMute, timestamp) { PresentWhenFirstSeen = previous == 0 });
         }
     }
 

@@ -33,12 +33,12 @@ public sealed class Cards_read_through_pcscd
     public void Stop() => _station?.Dispose();
 
     // Values are the catalogue's default test cards (CardProfiles.Default*): brand, AID, last 4, expiry, PSN (-1: none)
-    // and the APDUs of a minimal read (PPSE, SELECT, GPO, records until PAN and expiry are known; see docs/cards.md).
+    // and the APDUs of a minimal read (PPSE, SELECT, GPO, records by short file number until PAN and expiry are known; see docs/cards.md).
     [TestCase("mastercard", "Mastercard", "A0000000041010", "4444", "2812", -1, 4)]
     [TestCase("mastercard-no-ppse", "Mastercard", "A0000000041010", "4444", "2812", -1, 4)]
     [TestCase("maestro", "Maestro", "A0000000043060", "8453", "2709", 0, 4)]
     [TestCase("visa", "Visa", "A0000000031010", "1111", "2907", -1, 3)]
-    [TestCase("girocard", "girocard", "A00000005945430100", "0019", "2712", 2, 5)]
+    [TestCase("girocard", "girocard", "A00000005945430100", "0019", "2712", 2, 4)]
     [TestCase("wallet", "Mastercard", "A0000000041010", "1002", "3005", 0, 4)]
     public void A_payment_card_profile_reads_to_its_identity(string name, string brand, string aid, string last4, string expiry, int psn, int apdus)
     {
@@ -114,7 +114,7 @@ public sealed class Cards_read_through_pcscd
     // APDUs of a minimal read, worked out from each recording (see Validator.Core.Tests TraceReadTests).
     [TestCase("emv-mastercard-debit-de-aab.json", 4)]
     [TestCase("emv-visa-debit-de-comdirect.json", 3)]
-    [TestCase("emv-girocard-de-voba-2021.json", 7)]
+    [TestCase("emv-girocard-de-voba-2021.json", 4)]
     [TestCase("emv-fixture-mastercard-magstripe-only.json", 4)]
     public void A_recorded_real_card_reads_to_the_identity_in_its_recording(string file, int apdus)
     {

@@ -28,6 +28,8 @@ internal sealed class MemoryJournal : ITapJournal
 
     public Action? OnAppend { get; set; }
 
+    public TapRecord? LastStored => Taps.Count == 0 ? null : Taps[^1];
+
     public TapRecord Append(TapRecord tap)
     {
         OnAppend?.Invoke();

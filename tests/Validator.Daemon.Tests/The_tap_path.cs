@@ -77,6 +77,42 @@ public sealed class The_tap_path
     }
 
     [Test]
+    public void A_card_found_on_the_reader_at_start_that_was_the_last_stored_tap_gets_its_answer_again_and_is_not_stored_twice()
+    {
+        var journal = new MemoryJournal();
+        var feedback = new RecordingFeedback();
+        var before = Tap(Processor(journal, feedback), CardProfiles.Mastercard(Student));
+
+        // The process was killed with the card still on the reader; the next start finds it there.
+        var again = Processor(journal, feedback).ProcessCardFoundOnReader(new IsoCardChannel(new SimulatedCardTransport(CardProfiles.Mastercard(Student))));
+
+        Assert.That(again.ShownAgain, Is.True);
+        Assert.That(again.Record, Is.EqualTo(before.Record));
+        Assert.That(again.Decision.Reason, Is.EqualTo(FareReasons.AcceptedPass));
+        Assert.That(journal.Taps, Has.Count.EqualTo(1));
+        Assert.That(feedback.Events, Is.EqualTo(new[] { "show Accepted", "show Accepted" }));
+    }
+
+    [Test]
+    public void A_card_found_on_the_reader_at_start_is_an_ordinary_tap_when_another_card_was_stored_last_or_its_tap_is_old()
+    {
+        var journal = new MemoryJournal();
+        var feedback = new RecordingFeedback();
+        Tap(Processor(journal, feedback), CardProfiles.Mastercard(Student));
+
+        var otherCard = Processor(journal, feedback).ProcessCardFoundOnReader(new IsoCardChannel(new SimulatedCardTransport(CardProfiles.Visa())));
+        Assert.That(otherCard.ShownAgain, Is.False);
+        Assert.That(journal.Taps, Has.Count.EqualTo(2));
+
+        Tap(Processor(journal, feedback), CardProfiles.Mastercard(Student));
+        var later = new FixedClock(SchoolMorning + TapProcessor.StillOnReaderWindow + TimeSpan.FromSeconds(1));
+        var processor = TapRig.Processor(new CardReader(new CardReaderOptions { TokenKey = Key }, later), journal, feedback, ListsWithPassFor(Student), later);
+        var old = processor.ProcessCardFoundOnReader(new IsoCardChannel(new SimulatedCardTransport(CardProfiles.Mastercard(Student))));
+        Assert.That(old.ShownAgain, Is.False);
+        Assert.That(journal.Taps, Has.Count.EqualTo(4));
+    }
+
+    [Test]
     public void A_tap_that_cannot_be_stored_asks_for_a_new_tap_and_the_device_reports_out_of_service_until_storage_works()
     {
         var journal = new MemoryJournal { Failure = new IOException("No space left on device") };

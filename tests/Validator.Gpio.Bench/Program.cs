@@ -1,15 +1,20 @@
 // Measures the time from handing a decision to the feedback sink (Show) to the first pin change the driver sees,
 // over the simulated GPIO driver and PWM channel, on the system clock.
-// Usage: dotnet run -c Release --project tests/Validator.Gpio.Bench [iterations]
+// Usage: dotnet run -c Release --project tests/Validator.Gpio.Bench [iterations] [--markdown path]
 using System.Diagnostics;
 using System.Globalization;
+using Validator.BenchKit;
 using Validator.Core.Feedback;
 using Validator.Gpio;
 using Validator.Gpio.Options;
 using Validator.Simulation.Gpio;
 
-var iterations = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20_000;
+var arguments = new BenchArguments(args);
+arguments.RejectUnknown();
+var iterations = arguments.PositionalCount(0, 20_000);
 const int Warmup = 2_000;
+const double TargetMs = 1;
+var report = new BenchReport(arguments.Markdown);
 
 // Consecutive signals light different LEDs, so every Show has a first pin change to measure.
 TapSignal[] cycle = [TapSignal.Accepted, TapSignal.Rejected, TapSignal.TapAgain, TapSignal.AlreadyValidated, TapSignal.RejectedDenyList];
@@ -28,14 +33,23 @@ driver.PinChanged += (_, change) =>
     }
 };
 
-Console.WriteLine($"Feedback bench: {iterations} taps per run, {Warmup} warm-up, {Environment.ProcessorCount} cores, .NET {Environment.Version}, {RuntimeInformationText()}");
+var rows = new List<IReadOnlyList<string>>();
+var targets = new List<(string Run, double P99)>();
 Run("back-to-back (each tap pre-empts the last)", paced: false);
 Run("paced (1 ms between taps, player timer running)", paced: true);
+report.Table(
+    string.Create(CultureInfo.InvariantCulture,
+        $"Feedback: decision handed to `GpioFeedback.Show` → first pin change the simulated GPIO driver sees, in process, {iterations:N0} taps per run after {Warmup:N0} warm-up; allocation per `Show` on the calling thread:"),
+    ["run", "measured", .. Latencies.Headers, "allocated per Show"],
+    rows);
+foreach (var (run, p99) in targets) report.Target($"feedback {run}: decision → first pin change p99 ≤ {TargetMs:F0} ms", p99 <= TargetMs, Latencies.Us(p99));
+report.Save();
+return 0;
 
 void Run(string name, bool paced)
 {
-    var toFirstChange = new double[iterations];
-    var showReturned = new double[iterations];
+    var toFirstChange = new Latencies();
+    var showReturned = new Latencies();
     long allocated = 0;
     for (var i = -Warmup; i < iterations; i++)
     {
@@ -58,8 +72,8 @@ void Run(string name, bool paced)
 
         if (i >= 0)
         {
-            toFirstChange[i] = Stopwatch.GetElapsedTime(start, firstChange).TotalMicroseconds;
-            showReturned[i] = Stopwatch.GetElapsedTime(start, end).TotalMicroseconds;
+            toFirstChange.Add(Stopwatch.GetElapsedTime(start, firstChange).TotalMilliseconds);
+            showReturned.Add(Stopwatch.GetElapsedTime(start, end).TotalMilliseconds);
             allocated += after - before;
         }
 
@@ -68,21 +82,8 @@ void Run(string name, bool paced)
         pwm.ClearChanges();
     }
 
-    Console.WriteLine();
-    Console.WriteLine(name);
-    Console.WriteLine($"  decision -> first pin change: {Summary(toFirstChange)}");
-    Console.WriteLine($"  Show() returned after:        {Summary(showReturned)}");
-    Console.WriteLine($"  allocated per Show: {allocated / (double)iterations:0.#} bytes");
+    var perShow = string.Create(CultureInfo.InvariantCulture, $"{allocated / (double)iterations:0.#} bytes");
+    rows.Add([name, "decision → first pin change", .. toFirstChange.CellsInMicroseconds(), perShow]);
+    rows.Add([name, "`Show()` returned", .. showReturned.CellsInMicroseconds(), perShow]);
+    targets.Add((name, toFirstChange.P(0.99)));
 }
-
-static string Summary(double[] microseconds)
-{
-    Array.Sort(microseconds);
-    return string.Create(
-        CultureInfo.InvariantCulture,
-        $"median {At(microseconds, 0.50):0.00} us, p90 {At(microseconds, 0.90):0.00} us, p99 {At(microseconds, 0.99):0.00} us, max {microseconds[^1]:0.00} us");
-}
-
-static double At(double[] sorted, double quantile) => sorted[(int)Math.Min(sorted.Length - 1, Math.Ceiling(quantile * sorted.Length) - 1)];
-
-static string RuntimeInformationText() => System.Runtime.InteropServices.RuntimeInformation.OSDescription + " " + System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture;

@@ -1,24 +1,31 @@
 using System.Diagnostics;
 using System.Globalization;
+using Validator.BenchKit;
 using Validator.Core.Cards;
 using Validator.Core.Lists;
 using Validator.Core.Taps;
 using Validator.Storage.Journal;
 
-// Usage: Validator.Storage.Bench [taps] [directory]
+// Usage: Validator.Storage.Bench [taps] [directory] [--markdown path]
 // Measures TapJournal.Append as the validator uses it (default options: fdatasync before it returns), then the
 // same frames written with no sync and with fsync, for scale. Point [directory] at the device's real disk.
-var taps = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5000;
-var root = args.Length > 1 ? args[1] : Path.GetTempPath();
+var arguments = new BenchArguments(args);
+arguments.RejectUnknown();
+var taps = arguments.PositionalCount(0, 5000);
+var root = arguments.Positional.Count > 1 ? arguments.Positional[1] : Path.GetTempPath();
+Directory.CreateDirectory(root);
+var report = new BenchReport(arguments.Markdown);
+var rows = new List<IReadOnlyList<string>>();
+var facts = new List<string>();
+const double TargetMs = 2;
 var dir = Path.Combine(root, "tapjournal-bench-" + Guid.NewGuid().ToString("N"));
 const int Warmup = 200;
 var inv = CultureInfo.InvariantCulture;
 
 try
 {
-    Console.WriteLine(string.Create(inv, $"{taps} taps after {Warmup} warm-up, in {root}, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}"));
-
     var latencies = new double[taps];
+    Latencies append;
     long bytes;
     using (var journal = TapJournal.Open(new TapJournalOptions { Directory = dir }))
     {
@@ -32,8 +39,8 @@ try
         }
 
         bytes = journal.SizeBytes - start;
-        Report("Append (fdatasync, production)", latencies);
-        Console.WriteLine(string.Create(inv, $"bytes per tap: {(double)bytes / taps:F1} (frame header 12 + payload), journal {journal.SizeBytes} bytes in {Directory.GetFiles(dir, "*.tapj").Length} segments"));
+        append = Report("`TapJournal.Append` (pwrite + fdatasync, production)", latencies);
+        facts.Add(string.Create(inv, $"bytes per tap: {(double)bytes / taps:F1} (frame header 12 + payload), journal {journal.SizeBytes:N0} bytes in {Directory.GetFiles(dir, "*.tapj").Length} segments"));
 
         var t1 = Stopwatch.GetTimestamp();
         var batches = 0;
@@ -44,16 +51,23 @@ try
             after = batch[^1].Sequence;
         }
 
-        Console.WriteLine(string.Create(inv, $"ReadAfter, all {taps + Warmup} taps in batches of 500: {Stopwatch.GetElapsedTime(t1).TotalMilliseconds:F1} ms ({batches} batches)"));
+        facts.Add(string.Create(inv, $"`ReadAfter`, all {taps + Warmup} taps in batches of 500: {Stopwatch.GetElapsedTime(t1).TotalMilliseconds:F1} ms ({batches} batches)"));
     }
 
     var t2 = Stopwatch.GetTimestamp();
     using (var reopened = TapJournal.Open(new TapJournalOptions { Directory = dir }))
-        Console.WriteLine(string.Create(inv, $"Open with recovery scan of {reopened.OpenReport.Records} records: {Stopwatch.GetElapsedTime(t2).TotalMilliseconds:F1} ms"));
+        facts.Add(string.Create(inv, $"`Open` with the recovery scan of {reopened.OpenReport.Records} records: {Stopwatch.GetElapsedTime(t2).TotalMilliseconds:F1} ms"));
 
     var frameLength = (int)(bytes / taps);
-    Report("raw write, no sync (not durable)", RawWrites(Path.Combine(dir, "raw-nosync"), taps, frameLength, sync: false));
-    Report("raw write + fsync (FileStream.Flush(true))", RawWrites(Path.Combine(dir, "raw-fsync"), taps, frameLength, sync: true));
+    Report("raw `write`, no sync (not durable)", RawWrites(Path.Combine(dir, "raw-nosync"), taps, frameLength, sync: false));
+    Report("raw `write` + `fsync` (`FileStream.Flush(true)`)", RawWrites(Path.Combine(dir, "raw-fsync"), taps, frameLength, sync: true));
+    report.Table(
+        string.Create(inv, $"Tap journal: one append per tap as the validator calls it (default options, 1 MiB segments), {taps:N0} taps after {Warmup} warm-up, on the file system of {root}; the same frame size written raw for scale:"),
+        ["write", .. Latencies.Headers, "taps/s"],
+        rows);
+    report.Line(string.Join("; ", facts) + ".");
+    report.Target($"journal append p99 ≤ {TargetMs:F0} ms (the whole validator overhead budget of a tap)", append.P(0.99) <= TargetMs, Latencies.Ms(append.P(0.99), 3));
+    report.Save();
     return 0;
 }
 finally
@@ -77,12 +91,12 @@ static double[] RawWrites(string path, int count, int frameLength, bool sync)
     return latencies;
 }
 
-static void Report(string what, double[] latencies)
+Latencies Report(string what, double[] values)
 {
-    var sorted = latencies.Order().ToArray();
-    double At(double q) => sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{what}: median {At(0.5):F3} ms, p90 {At(0.9):F3} ms, p99 {At(0.99):F3} ms, max {sorted[^1]:F3} ms, {latencies.Length / latencies.Sum() * 1000:F0} taps/s"));
+    var measured = new Latencies();
+    foreach (var value in values) measured.Add(value);
+    rows.Add([what, .. measured.Cells(3), (values.Length / values.Sum() * 1000).ToString("N0", CultureInfo.InvariantCulture)]);
+    return measured;
 }
 
 static TapRecord Tap(int n) => new()

@@ -49,6 +49,9 @@ public sealed class ValidatorProcess : IDisposable
         return new ValidatorProcess(Process.Start(start) ?? throw new InvalidOperationException("validator did not start"));
     }
 
+    /// <summary>The operating system's process id (for /proc/&lt;pid&gt;/status).</summary>
+    public int Id => _process.Id;
+
     /// <summary>Everything the process wrote, stdout and stderr interleaved as received.</summary>
     public string Output
     {
@@ -61,6 +64,60 @@ public sealed class ValidatorProcess : IDisposable
         if (_stdoutLines.TryTake(out var line, timeout)) return line;
         Assert.Fail($"validator wrote no line within {timeout.TotalSeconds:F0} s; output so far:\n{Output}");
         return string.Empty;
+    }
+
+    /// <summary>The next line on stdout, or false when none comes within <paramref name="timeout"/> (no failure).</summary>
+    public bool TryNextLine(TimeSpan timeout, out string line)
+    {
+        if (_stdoutLines.TryTake(out var taken, timeout < TimeSpan.Zero ? TimeSpan.Zero : timeout))
+        {
+            line = taken;
+            return true;
+        }
+        line = string.Empty;
+        return false;
+    }
+
+    /// <summary>Skips stdout lines until one contains <paramref name="text"/>; fails the test when none comes in time.</summary>
+    public string WaitForLine(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var line = NextLine(deadline - DateTime.UtcNow);
+            if (line.Contains(text, StringComparison.Ordinal)) return line;
+        }
+    }
+
+    /// <summary>Skips stdout lines until one matches <paramref name="pattern"/>; fails the test when none comes in time.</summary>
+    public System.Text.RegularExpressions.Match WaitForLine(System.Text.RegularExpressions.Regex pattern, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var match = pattern.Match(NextLine(deadline - DateTime.UtcNow));
+            if (match.Success) return match;
+        }
+    }
+
+    /// <summary>Waits until every one of <paramref name="texts"/> has appeared on stdout, in any order.</summary>
+    public void WaitForAllLines(TimeSpan timeout, params string[] texts)
+    {
+        var missing = new HashSet<string>(texts, StringComparer.Ordinal);
+        var deadline = DateTime.UtcNow + timeout;
+        while (missing.Count > 0)
+        {
+            var line = NextLine(deadline - DateTime.UtcNow);
+            missing.RemoveWhere(t => line.Contains(t, StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>Kills the process with SIGKILL, as a power cut or the OOM killer would, and waits until it is gone.</summary>
+    public void KillHard()
+    {
+        if (!_process.HasExited && Kill(_process.Id, 9) != 0 && !_process.HasExited) Assert.Fail($"kill -KILL {_process.Id} failed");
+        _process.WaitForExit(); // also drains the asynchronous output readers
     }
 
     /// <summary>Waits for the process to exit and returns its exit code; kills it and fails after the timeout.</summary>

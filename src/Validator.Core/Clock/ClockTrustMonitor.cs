@@ -27,15 +27,16 @@ public sealed class ClockTrustMonitor
     public ClockReading Read()
     {
         var now = _time.GetUtcNow();
+        var monotonic = _time.GetElapsedTime(0, _time.GetTimestamp());
         lock (_gate)
         {
             if (_sync.IsSynchronized)
             {
                 if (_lastTrusted is null || now > _lastTrusted) _lastTrusted = now;
-                return new ClockReading(now, ClockTrust.Trusted, _lastTrusted);
+                return new ClockReading(now, ClockTrust.Trusted, _lastTrusted, monotonic);
             }
             var trust = _lastTrusted is { } last && now < last ? ClockTrust.BehindLastKnown : ClockTrust.Unsynced;
-            return new ClockReading(now, trust, _lastTrusted);
+            return new ClockReading(now, trust, _lastTrusted, monotonic);
         }
     }
 

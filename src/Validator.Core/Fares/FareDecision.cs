@@ -33,6 +33,9 @@ public sealed record FareDecision
     /// <summary>The device clock at the tap.</summary>
     public DateTimeOffset DecidedAt { get; init; }
 
+    /// <summary>The monotonic clock at the tap (<see cref="ClockReading.Monotonic"/>), for the repeat-tap window.</summary>
+    public TimeSpan? DecidedAtMonotonic { get; init; }
+
     /// <summary>The time date rules were judged by: the clock, or the last trusted time under <see cref="ClockPolicy.UseLastTrustedDate"/>.</summary>
     public DateTimeOffset JudgedAt { get; init; }
 

@@ -28,6 +28,7 @@ public static class FareEngine
             Reason = FareReasons.NoTicket,
             ClockTrust = clock.Trust,
             DecidedAt = clock.Now,
+            DecidedAtMonotonic = clock.Monotonic,
             JudgedAt = judgedAt,
             ListsStale = denyStale || lists.EntitlementStamp.IsStale(judgedAt, policy.EntitlementsMaxAge),
             Lists = lists.Versions,
@@ -53,8 +54,9 @@ public static class FareEngine
             return basis with { Reason = FareReasons.CardExpired };
         }
 
-        // The raw clock on both sides: the gap between two taps is right even when the date is not.
-        if (recent.TryGetLastAccepted(card.Token, out var last) && (clock.Now - last.At).Duration() < policy.RepeatTapWindow)
+        // The gap between two taps, not dates: right even when the date is not, and (by the monotonic clock) even when
+        // the wall clock was set forward or back between them.
+        if (recent.TryGetLastAccepted(card.Token, out var last) && last.Before(clock) < policy.RepeatTapWindow)
         {
             return basis with { Outcome = FareOutcome.AlreadyValidated, Reason = FareReasons.AlreadyValidated, Product = last.Product };
         }

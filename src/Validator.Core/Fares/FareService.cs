@@ -40,7 +40,7 @@ public sealed class FareService
         ArgumentNullException.ThrowIfNull(decision);
         if (decision.Outcome == FareOutcome.Accepted && read.Identity is { } card)
         {
-            _recent.Record(card.Token, new RecentTap(decision.DecidedAt, decision.Product));
+            _recent.Record(card.Token, new RecentTap(decision.DecidedAt, decision.Product, decision.DecidedAtMonotonic));
         }
     }
 }

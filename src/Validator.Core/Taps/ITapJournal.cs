@@ -8,4 +8,7 @@ public interface ITapJournal
     /// returns. Throws <see cref="IOException"/> when the tap cannot be made durable (disk full, I/O error).
     /// </summary>
     TapRecord Append(TapRecord tap);
+
+    /// <summary>The last tap stored, or null when there is none or the journal cannot say.</summary>
+    TapRecord? LastStored => null;
 }

@@ -53,6 +53,57 @@ public sealed class TapProcessor
         return Finish(read, connectTime, TimeSpan.Zero);
     }
 
+    /// <summary>
+    /// Processes a card that was already on the reader when the service first looked (<c>PresentWhenFirstSeen</c>):
+    /// after a crash or restart it may be the card of the last stored tap, never taken away. Then that tap's answer is
+    /// shown again and nothing is stored, so one presentation is never stored twice; any other card is an ordinary tap.
+    /// </summary>
+    public TapResult ProcessCardFoundOnReader(ICardChannel channel, TimeSpan connectTime = default)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        var start = Stopwatch.GetTimestamp();
+        var read = _reader.Read(channel);
+        var readTime = Stopwatch.GetElapsedTime(start);
+        return StoredBeforeRestart(read) is { } earlier ? ShowAgain(read, earlier, connectTime, readTime) : Finish(read, connectTime, readTime);
+    }
+
+    /// <summary>How long after its tap a card found on the reader at start counts as still lying there since that tap.</summary>
+    public static TimeSpan StillOnReaderWindow { get; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The last stored tap when it is this card's, answered (not "tap again") and recent; else null.</summary>
+    private TapRecord? StoredBeforeRestart(CardReadResult read)
+    {
+        if (read.Identity?.Token is not { } token || token == default) return null;
+        TapRecord? last;
+        try
+        {
+            last = _journal.LastStored;
+        }
+        catch (IOException)
+        {
+            return null; // cannot tell: serve it as a new tap
+        }
+        if (last is null || last.CardToken != token || !Enum.TryParse<FareOutcome>(last.Decision, out var outcome) || outcome == FareOutcome.TapAgain) return null;
+        return (_time.GetUtcNow() - last.Time).Duration() <= StillOnReaderWindow ? last : null;
+    }
+
+    private TapResult ShowAgain(CardReadResult read, TapRecord earlier, TimeSpan connect, TimeSpan readTime)
+    {
+        var decision = new FareDecision
+        {
+            Outcome = Enum.Parse<FareOutcome>(earlier.Decision),
+            Reason = earlier.Reason,
+            Product = earlier.Product,
+            DecidedAt = earlier.Time,
+            Lists = earlier.ListVersions,
+        };
+        var signal = decision.ToSignal();
+        var mark = Stopwatch.GetTimestamp();
+        _feedback.Show(signal);
+        var feedback = Stopwatch.GetElapsedTime(mark);
+        return new TapResult(read, decision, earlier, signal, new TapTimings(connect, readTime, TimeSpan.Zero, TimeSpan.Zero, feedback), null) { ShownAgain = true };
+    }
+
     private TapResult Finish(CardReadResult read, TimeSpan connect, TimeSpan readTime)
     {
         var mark = Stopwatch.GetTimestamp();

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Validator.Core.Cards;
+using Validator.Core.Clock;
 using Validator.Core.Feedback;
 using Validator.Core.Taps;
 using Validator.Pcsc;
@@ -25,8 +26,10 @@ internal sealed partial class TapService : IHostedService, IDisposable
     private readonly ILogger<TapService> _logger;
     private readonly BlockingCollection<CardEventArgs> _arrivals = new();
     private readonly ManualResetEventSlim _serviceUp = new(false);
+    private readonly Lock _statusGate = new();
     private Thread? _thread;
     private long _heartbeat = Stopwatch.GetTimestamp();
+    private ClockTrust _clockTrust = ClockTrust.Trusted;
 
     public TapService(ReaderMonitor monitor, PcscCardConnector connector, TapProcessor processor, IFeedbackSink feedback, TapLatencies latencies, ILogger<TapService> logger)
     {
@@ -41,13 +44,22 @@ internal sealed partial class TapService : IHostedService, IDisposable
         {
             if (e.Available) _serviceUp.Set();
             else _serviceUp.Reset();
-            _feedback.SetStatus(e.Available && _monitor.Readers.Count > 0 ? DeviceStatus.Ready : DeviceStatus.OutOfService);
+            ShowReaderStatus();
         };
-        _monitor.ReaderAttached += (_, _) => _feedback.SetStatus(DeviceStatus.Ready);
-        _monitor.ReaderDetached += (_, _) =>
+        _monitor.ReaderAttached += (_, _) => ShowReaderStatus();
+        _monitor.ReaderDetached += (_, _) => ShowReaderStatus();
+    }
+
+    /// <summary>
+    /// Ready with pcscd and a reader, else out of service. Read and shown under one lock, so the start-up thread and the
+    /// monitor thread cannot leave an older state showing after a newer one.
+    /// </summary>
+    private void ShowReaderStatus()
+    {
+        lock (_statusGate)
         {
-            if (_monitor.Readers.Count == 0) _feedback.SetStatus(DeviceStatus.OutOfService);
-        };
+            _feedback.SetStatus(_monitor.ServiceAvailable && _monitor.Readers.Count > 0 ? DeviceStatus.Ready : DeviceStatus.OutOfService);
+        }
     }
 
     /// <summary>Taps served since start.</summary>
@@ -65,7 +77,13 @@ internal sealed partial class TapService : IHostedService, IDisposable
         _thread = new Thread(Loop) { IsBackground = true, Name = "tap-loop" };
         _thread.Start();
         _monitor.Start();
-        if (!_serviceUp.Wait(ReadyGrace, cancellationToken)) LogNoPcscd(_logger, ReadyGrace.TotalSeconds);
+        if (!_serviceUp.Wait(ReadyGrace, cancellationToken))
+        {
+            LogNoPcscd(_logger, ReadyGrace.TotalSeconds);
+            // The monitor reports only changes, and pcscd absent from the start is none: without this the device would
+            // show "starting" for as long as pcscd stays away.
+            ShowReaderStatus();
+        }
         return Task.CompletedTask;
     }
 
@@ -131,10 +149,18 @@ internal sealed partial class TapService : IHostedService, IDisposable
         {
             using (card)
             {
-                result = _processor.Process(new IsoCardChannel(card!), Stopwatch.GetElapsedTime(arrival.Timestamp));
+                var channel = new IsoCardChannel(card!);
+                var connect = Stopwatch.GetElapsedTime(arrival.Timestamp);
+                result = arrival.PresentWhenFirstSeen ? _processor.ProcessCardFoundOnReader(channel, connect) : _processor.Process(channel, connect);
             }
         }
         _latencies.Record(result.Timings);
+        if (result.Decision.ClockTrust != _clockTrust)
+        {
+            // Once per change, not per tap: the log says when taps started (and stopped) being flagged.
+            _clockTrust = result.Decision.ClockTrust;
+            LogClockTrust(_logger, _clockTrust, result.Decision.DecidedAt, result.Decision.JudgedAt);
+        }
         Interlocked.Increment(ref _taps);
         var total = Stopwatch.GetElapsedTime(arrival.Timestamp);
         if (_logger.IsEnabled(LogLevel.Information))
@@ -144,7 +170,8 @@ internal sealed partial class TapService : IHostedService, IDisposable
             var brand = result.Read.Identity?.Brand ?? "-";
             var last4 = result.Read.Identity?.Last4 ?? "-";
             var ms = Math.Round(total.TotalMilliseconds, 2);
-            LogTap(_logger, sequence, result.Decision.Reason, brand, last4, result.Read.ApduCount, ms, served);
+            if (result.ShownAgain) LogShownAgain(_logger, sequence, result.Decision.Reason, brand, last4);
+            else LogTap(_logger, sequence, result.Decision.Reason, brand, last4, result.Read.ApduCount, ms, served);
         }
         if (result.JournalError is not null) LogNotStored(_logger, result.JournalError);
     }
@@ -157,6 +184,12 @@ internal sealed partial class TapService : IHostedService, IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Tap {Sequence}: {Reason} ({Brand} …{Last4}, {Apdus} APDUs, {Ms} ms from card present, {ServeMs} ms served)")]
     private static partial void LogTap(ILogger logger, long sequence, string reason, string brand, string last4, int apdus, double ms, double serveMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tap {Sequence} shown again: {Reason} ({Brand} …{Last4} lay on the reader across the restart; not stored twice)")]
+    private static partial void LogShownAgain(ILogger logger, long sequence, string reason, string brand, string last4);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Clock trust is now {Trust} (device clock {Now:u}, dates judged by {JudgedAt:u}); taps are flagged unless Trusted")]
+    private static partial void LogClockTrust(ILogger logger, ClockTrust trust, DateTimeOffset now, DateTimeOffset judgedAt);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Tap not stored: {Error}; the device shows out of service until storage works")]
     private static partial void LogNotStored(ILogger logger, string error);

@@ -55,7 +55,7 @@ internal static partial class ValidatorServices
         journalOptions.Directory = Path.Combine(data, "journal");
         services.AddSingleton(sp => TapJournal.Open(journalOptions, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TapJournal>>()));
         services.AddSingleton(sp => OpenLists(Path.Combine(data, "lists.db"), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TapService>>()));
-        services.AddSingleton(sp => new ClockTrustMonitor(sp.GetRequiredService<TimeProvider>(), new TimesyncdSyncSource(), new LastTrustedTimeFile(Path.Combine(data, "last-trusted-time"))));
+        services.AddSingleton(sp => new ClockTrustMonitor(sp.GetRequiredService<TimeProvider>(), new TimesyncdSyncSource(device.ClockSyncFlagPath), new LastTrustedTimeFile(Path.Combine(data, "last-trusted-time"))));
         services.AddSingleton(sp => SeededRepeatTaps(sp.GetRequiredService<TapJournal>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new FareService(sp.GetRequiredService<StoredLists>().Live, sp.GetRequiredService<ClockTrustMonitor>(), sp.GetRequiredService<RepeatTapTracker>()));
         services.AddSingleton(sp => new CardReader(new CardReaderOptions { TokenKey = key! }, sp.GetRequiredService<TimeProvider>()));

@@ -53,6 +53,16 @@ public sealed partial class TapJournal : Validator.Core.Taps.ITapJournal, IDispo
         }
     }
 
+    /// <summary>The last tap written (read back from its segment), or null before the first.</summary>
+    public TapRecord? LastStored
+    {
+        get
+        {
+            var last = LastSequence;
+            return last == 0 ? null : ReadAfter(last - 1, 1) is [var tap] ? tap : null;
+        }
+    }
+
     /// <summary>Bytes the segment files use.</summary>
     public long SizeBytes
     {

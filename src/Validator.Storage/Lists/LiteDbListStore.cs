@@ -282,7 +282,11 @@ public sealed class LiteDbListStore : IDisposable
         try
         {
             // Not one giant transaction: the new collection is invisible until the meta switch below, so batches may commit on their own.
-            write(_db.GetCollection(prefixes[0] + Number(next)));
+            var collection = _db.GetCollection(prefixes[0] + Number(next));
+            write(collection);
+            // LiteDB creates a collection at its first insert: an empty list would leave none, and the meta would point
+            // at a generation that reads as missing (the store set aside as damaged at the next start).
+            if (!_db.CollectionExists(collection.Name)) collection.Delete(collection.Insert(new BsonDocument()));
             Transaction(() => WriteMeta(list, meta()));
         }
         catch

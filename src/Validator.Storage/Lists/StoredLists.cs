@@ -58,7 +58,14 @@ public sealed class StoredLists : IDisposable
             }
         }) { IsBackground = true, Name = "list-store-open" };
         loader.Start();
-        if (!loader.Join(loadTimeout))
+        // Joined in steps against a monotonic stopwatch: a timed wait that returns early (a wall clock set while
+        // waiting, a preloaded time library) must not pass a healthy but slow load off as damage.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var step = TimeSpan.FromMilliseconds(Math.Clamp(loadTimeout.TotalMilliseconds / 10, 1, 1000));
+        while (!loader.Join(step) && waited.Elapsed < loadTimeout)
+        {
+        }
+        if (loader.IsAlive)
         {
             throw new ListStoreCorruptException(path, string.Create(CultureInfo.InvariantCulture,
                 $"loading did not finish within {loadTimeout.TotalSeconds:0.#} s (LiteDB loops forever on some damaged indexes; restart the service after setting the file aside)"));

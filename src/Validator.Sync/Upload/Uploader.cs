@@ -79,7 +79,12 @@ public sealed class Uploader : IDisposable
     {
         var state = State;
         var now = _time.GetUtcNow();
-        if (state.NextAttemptAt > now) return new UploadReport(UploadOutcome.BackingOff, 0, 0, state.NextAttemptAt, state.LastProblem);
+        // The backoff is kept in wall time (it survives a restart). One further away than any backoff ever set means the
+        // clock was set back since (NTP correcting a clock that ran ahead): try now rather than wait out the jump.
+        if (state.NextAttemptAt > now && state.NextAttemptAt - now <= LongestBackoff)
+        {
+            return new UploadReport(UploadOutcome.BackingOff, 0, 0, state.NextAttemptAt, state.LastProblem);
+        }
 
         int acknowledged = 0, setAside = 0;
         // Bounded by what was queued at the start (plus one round to see it empty); taps appended meanwhile go next drain.
@@ -128,13 +133,18 @@ public sealed class Uploader : IDisposable
         return new UploadReport(UploadOutcome.Drained, acknowledged, setAside, _time.GetUtcNow());
     }
 
-    private UploadReport Fail(int acknowledged, int setAside, string problem, TimeSpan? retryAfter)
+    /// <summary>The longest wait a failure can set: the backoff cap, or a server's Retry-After up to an hour.</summary>
+    private TimeSpan LongestBackoff => _options.BackoffCap > MaxRetryAfter ? _options.BackoffCap : MaxRetryAfter;
+
+    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromHours(1);
+
+        private UploadReport Fail(int acknowledged, int setAside, string problem, TimeSpan? retryAfter)
     {
         var state = State;
         var failures = state.ConsecutiveFailures + 1;
         var delay = Backoff.Delay(failures, _options.BackoffBase, _options.BackoffCap, Random.Shared.NextDouble());
         // The server knows its own load: a longer Retry-After wins, up to an hour so a bad header cannot park the device.
-        if (retryAfter is { } asked && asked > delay) delay = asked < TimeSpan.FromHours(1) ? asked : TimeSpan.FromHours(1);
+        if (retryAfter is { } asked && asked > delay) delay = asked < MaxRetryAfter ? asked : MaxRetryAfter;
         var next = _time.GetUtcNow() + delay;
         Save(state with { ConsecutiveFailures = failures, NextAttemptAt = next, LastProblem = problem });
         SyncLog.UploadFailed(_logger, problem, failures, delay.TotalSeconds, _journal.UnsentCount);

@@ -43,6 +43,46 @@ public class FareServiceTests
         Assert.That(outcomes, Is.EqualTo(new[] { FareOutcome.Accepted, FareOutcome.AlreadyValidated, FareOutcome.Accepted }));
     }
 
+    /// <summary>A wall clock that can jump (NTP, an operator) while the monotonic clock goes on at its pace.</summary>
+    private sealed class JumpingClock(DateTimeOffset start) : TimeProvider
+    {
+        private long _elapsed;
+        private TimeSpan _jumped;
+
+        public void Advance(TimeSpan by) => _elapsed += by.Ticks;
+
+        public void Jump(TimeSpan by) => _jumped += by;
+
+        public override DateTimeOffset GetUtcNow() => start + TimeSpan.FromTicks(_elapsed) + _jumped;
+
+        public override long GetTimestamp() => _elapsed;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+    }
+
+    [TestCase(+3 * 60, TestName = "A second tap within the window is not charged again when the clock jumped forward between the taps")]
+    [TestCase(-3 * 60, TestName = "A second tap within the window is not charged again when the clock jumped backward between the taps")]
+    public void A_clock_jump_between_two_taps_does_not_open_the_repeat_window(int jumpMinutes)
+    {
+        var time = new JumpingClock(TestTimes.Berlin("2026-10-05 07:30"));
+        var lists = new LiveLists(FareWorld.Lists());
+        lists.Update(s => s.With(FareWorld.Policy(payg: true), new ListStamp(4, time.GetUtcNow())));
+        var service = new FareService(lists, new ClockTrustMonitor(time, new AlwaysSynced(), new NoSavedTime()), new RepeatTapTracker());
+        var tap = TestCards.Read(TestCards.Emv(FareWorld.Stranger));
+
+        var first = service.Decide(tap, new TapLocation("110"));
+        service.Record(tap, first);
+        time.Advance(TimeSpan.FromMinutes(1));
+        time.Jump(TimeSpan.FromMinutes(jumpMinutes));
+        var second = service.Decide(tap, new TapLocation("110"));
+        service.Record(tap, second);
+        time.Advance(TimeSpan.FromMinutes(15));
+        var third = service.Decide(tap, new TapLocation("110"));
+
+        Assert.That((first.Reason, second.Reason, third.Reason),
+            Is.EqualTo((FareReasons.AcceptedPayAsYouGo, FareReasons.AlreadyValidated, FareReasons.AcceptedPayAsYouGo)));
+    }
+
     [Test]
     public void A_rejected_tap_does_not_start_a_repeat_window()
     {

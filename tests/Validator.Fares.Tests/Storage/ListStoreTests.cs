@@ -38,6 +38,23 @@ public class ListStoreTests
     }
 
     [Test]
+    public void Empty_lists_written_are_there_after_reopening()
+    {
+        // A fleet starts with nobody blocked and no passes sold yet: empty snapshots are ordinary lists.
+        using (var lists = StoredLists.Open(DbPath, _time))
+        {
+            lists.ApplyDenySnapshot(3, []);
+            lists.ApplyEntitlementSnapshot(4, []);
+        }
+
+        using var reopened = StoredLists.Open(DbPath, _time);
+
+        Assert.That(reopened.Live.Current.Versions, Is.EqualTo(new ListVersions(3, 4, 0)));
+        Assert.That(reopened.Live.Current.DenyList.Count, Is.Zero);
+        Assert.That(reopened.Live.Current.Entitlements.Count, Is.Zero);
+    }
+
+    [Test]
     public void Lists_written_are_there_after_reopening()
     {
         var policy = FareWorld.Policy(payg: true) with { RepeatTapWindow = TimeSpan.FromMinutes(7), ClockPolicy = ClockPolicy.UseClock, PayAsYouGoNeedsFreshDenyList = true };

@@ -48,6 +48,19 @@ public class TapJournalAppendTests
     }
 
     [Test]
+    public void The_last_stored_tap_is_read_back_after_reopening_and_is_absent_in_an_empty_journal()
+    {
+        using (var journal = Open())
+        {
+            Assert.That(journal.LastStored, Is.Null);
+            for (var i = 0; i < 3; i++) journal.Append(SampleTaps.Full(i));
+        }
+        using var reopened = Open();
+        Assert.That(reopened.LastStored, Is.EqualTo(reopened.ReadAfter(0)[^1]));
+        Assert.That(reopened.LastStored!.Sequence, Is.EqualTo(3));
+    }
+
+    [Test]
     public void A_tap_whose_last4_holds_more_than_four_digits_is_refused_so_no_card_number_reaches_the_disk()
     {
         using var journal = Open();

@@ -1,11 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
+using Validator.BenchKit;
 using Validator.Backoffice.Tests.Support;
 using Validator.Sync.Upload;
 
 namespace Validator.Sync.Tests.Upload;
 
-/// <summary>Queued taps drained into the real back office over loopback; the rates go to docs/performance.md ("Upload").</summary>
+/// <summary>
+/// Queued taps drained into the real back office over loopback; the rates go to docs/performance.md ("Upload"):
+/// with the test run parameter <c>markdown</c> (build.ps1 bench sets it) the run writes its table there.
+/// </summary>
 public sealed class Soak
 {
     [Test]
@@ -45,6 +49,22 @@ public sealed class Soak
         TestContext.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"soak {count} taps: journaled in {journaling.Elapsed.TotalSeconds:0.0} s; drained in {draining.Elapsed.TotalSeconds:0.00} s = {rate:0} taps/s; " +
             $"upload round trip per 500-tap batch p50 {device.Uploader.UploadLatency.Percentile(50):0.0} ms, p99 {device.Uploader.UploadLatency.Percentile(99):0.0} ms; journal {bytesPerTap:0.0} bytes/tap, JSON {wireBytesPerTap:0} bytes/tap, gzipped on the wire {gzippedBytesPerTap:0} bytes/tap"));
+        if (TestContext.Parameters.Get("markdown") is { } markdown)
+        {
+            var inv = CultureInfo.InvariantCulture;
+            var fragment = new BenchReport(markdown);
+            fragment.Table(
+                string.Create(inv, $"Upload: {count:N0} taps journaled (fdatasync per tap), then `Uploader.DrainAsync` into the reference back office on 127.0.0.1 (Kestrel, LiteDB with an fsync per batch) in batches of 500 through the Polly pipeline, gzipped, with the journal's durable acknowledgement after every receipt; the rate counts only the drain:"),
+                ["taps", "journaled in", "drain time", "taps/s", "round trip per batch p50 / p99", "journal bytes/tap", "JSON bytes/tap", "gzipped bytes/tap"],
+                [[
+                    count.ToString("N0", inv), $"{journaling.Elapsed.TotalSeconds.ToString("F1", inv)} s", $"{draining.Elapsed.TotalSeconds.ToString("F2", inv)} s", rate.ToString("N0", inv),
+                    string.Create(inv, $"{device.Uploader.UploadLatency.Percentile(50):F0} ms / {device.Uploader.UploadLatency.Percentile(99):F0} ms"),
+                    bytesPerTap.ToString("F1", inv), wireBytesPerTap.ToString("F0", inv), gzippedBytesPerTap.ToString("F0", inv),
+                ]]);
+            fragment.Line(string.Create(inv, $"Checked: back office count = journal count ({stats.TapsStored:N0}), {stats.DuplicatesReceived} duplicates, {stats.BatchesReceived:N0} batches, journal cursor at the last sequence."));
+            fragment.Target("upload drain ≥ 2,000 taps/s", rate >= 2000, $"{rate.ToString("N0", inv)} taps/s");
+            fragment.Save();
+        }
         // Far below the 2,000 taps/s target: only a pathological slowdown should fail here on a busy shared machine.
         Assert.That(rate, Is.GreaterThan(200));
     }

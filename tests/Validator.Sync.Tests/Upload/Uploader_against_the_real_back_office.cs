@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
 using Validator.Backoffice.Chaos;
 using Validator.Backoffice.Tests.Support;
 using Validator.Core.Taps;
@@ -226,6 +227,27 @@ public sealed class Uploader_against_the_real_back_office
         await _backoffice.StartAgainAsync();
         _device.WaitOutBackoff();
         Assert.That((await _device.Uploader.DrainAsync()).Outcome, Is.EqualTo(UploadOutcome.Drained));
+        await AssertDeliveredExactlyOnce(taps);
+    }
+
+    [Test]
+    public async Task A_backoff_set_before_the_wall_clock_was_set_back_does_not_hold_uploads_for_the_jump()
+    {
+        _device.Dispose();
+        _device = DeviceRig.Create(_backoffice.Url, _backoffice.Running.PublicKeyPem, o => o.BreakerMinimumThroughput = 1_000);
+        var taps = _device.Append(3);
+        await _backoffice.StopAsync();
+        var failed = await _device.Uploader.DrainAsync();
+        Assert.That(failed.Outcome, Is.EqualTo(UploadOutcome.Failed));
+        await _backoffice.StartAgainAsync();
+
+        // The device clock is set back three hours (NTP correcting a clock that ran ahead): the backoff saved in wall
+        // time now lies hours away, far beyond any backoff the uploader sets.
+        _device.Uploader.Dispose();
+        using var uploader = new Uploader(_device.Journal, _device.Client, _device.Options, new FakeTimeProvider(_device.Clock.GetUtcNow().AddHours(-3)));
+        var report = await uploader.DrainAsync();
+
+        Assert.That(report.Outcome, Is.EqualTo(UploadOutcome.Drained), report.Problem);
         await AssertDeliveredExactlyOnce(taps);
     }
 

@@ -122,13 +122,18 @@ internal static class EmvRead
     }
 
     /// <summary>
-    /// READ RECORD in AFL order, stopping as soon as <see cref="IsComplete"/> holds (also before the first record, when the
-    /// GPO answer already had everything). Null when the records were read without a problem.
+    /// READ RECORD, stopping as soon as <see cref="IsComplete"/> holds (also before the first record, when the GPO answer
+    /// already had everything). The AFL's entries are read in order of their short file number, lowest first, and in AFL
+    /// order within one file: issuers keep the application's own data (track 2, PAN, expiry) in the low files and the
+    /// certificates for offline authentication (8F, 90, 9F46) in higher ones, which some cards list first (the recorded
+    /// girocard: SFI 3 and 4 before SFI 1, three APDUs more). It is a convention, not a rule, so every record is still
+    /// read when the PAN is elsewhere; only the order changes. Every APDU saved is 10–50 ms of radio time.
+    /// Null when the records were read without a problem.
     /// </summary>
     private static Attempt? ReadRecords(ReadSession session, string aid, AflEntry[] afl, ApplicationData data)
     {
         if (IsComplete(session.Options, data)) return null;
-        foreach (var entry in afl)
+        foreach (var entry in afl.OrderBy(e => e.Sfi)) // a stable sort: AFL order within one file
         {
             for (int record = entry.FirstRecord; record <= entry.LastRecord; record++) // int: a byte counter wraps at LastRecord 0xFF and never ends
             {

@@ -97,7 +97,8 @@ public class ProfileReadTests
             Assert.That(result.Identity.Last4, Is.EqualTo("2345"));
             Assert.That(result.Identity.Psn, Is.EqualTo(2));
             Assert.That(result.Identity.Token, Is.EqualTo(Tap.PanToken("6725123456789012345")));
-            Assert.That(card.Steps(), Is.EqualTo(new[] { "SELECT PPSE", "SELECT A00000005945430100", "GPO", "READ RECORD 3/1", "READ RECORD 1/5" }));
+            // The AFL lists the certificate record (SFI 3) first; the PAN's file, SFI 1, is read first and is enough.
+            Assert.That(card.Steps(), Is.EqualTo(new[] { "SELECT PPSE", "SELECT A00000005945430100", "GPO", "READ RECORD 1/5" }));
         });
     }
 
@@ -110,7 +111,7 @@ public class ProfileReadTests
         Assert.That(result.Identity!.Aid, Is.EqualTo("A0000003591010028001"));
         Assert.That(card.Steps(), Is.EqualTo(new[]
         {
-            "SELECT PPSE", "SELECT A00000005945430100", "GPO", "SELECT A0000003591010028001", "GPO", "READ RECORD 3/1", "READ RECORD 1/5",
+            "SELECT PPSE", "SELECT A00000005945430100", "GPO", "SELECT A0000003591010028001", "GPO", "READ RECORD 1/5",
         }));
     }
 
@@ -204,7 +205,7 @@ public class ProfileReadTests
     [TestCase("mastercard-no-ppse", "Mastercard", "A0000000041010", "4444", "2812", -1, 4, 1, 5)]
     [TestCase("maestro", "Maestro", "A0000000043060", "8453", "2709", 0, 4, 0, 4)]
     [TestCase("visa", "Visa", "A0000000031010", "1111", "2907", -1, 3, 1, 6)]
-    [TestCase("girocard", "girocard", "A00000005945430100", "0019", "2712", 2, 5, 2, 5)]
+    [TestCase("girocard", "girocard", "A00000005945430100", "0019", "2712", 2, 4, 2, 4)]
     [TestCase("wallet", "Mastercard", "A0000000041010", "1002", "3005", 0, 4, 0, 4)]
     public void Every_payment_profile_reads_to_its_identity_in_the_stated_apdus(
         string name, string brand, string aid, string last4, string expiry, int psn, int apdus, int psnRequired, int apdusWithPsn)

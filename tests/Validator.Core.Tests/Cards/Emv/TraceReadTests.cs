@@ -20,16 +20,18 @@ public class TraceReadTests
         ["D27600002547410100"] = "girocard ATM",
     };
 
-    // Minimal read: PPSE, SELECT, GPO, then records in AFL order until PAN and expiry are known.
-    // mastercard: SFI 1 record 1 holds 9F6B (PAN and expiry)                         -> 4
-    // visa:       the GPO answer holds 57 (PAN and expiry)                           -> 3
-    // girocard:   AFL 18/01 20/01 20/04 08/05: the 5A/5F24 record is the 4th read    -> 7
-    // magstripe:  AFL 08/01: its only record holds 9F6B                              -> 4
+    // Minimal read: PPSE, SELECT, GPO, then records by short file number (lowest first, AFL order within a file) until
+    // PAN and expiry are known.
+    // mastercard: SFI 1 record 1 holds 9F6B (PAN and expiry)                                            -> 4
+    // visa:       the GPO answer holds 57 (PAN and expiry)                                              -> 3
+    // girocard:   AFL 18/01 20/01 20/04 08/05 08/07 08/03: SFI 1 record 5 is read first, it has 5A/5F24 -> 4
+    //             (in AFL order the certificate records in SFI 3 and 4 come first: 7)
+    // magstripe:  AFL 08/01: its only record holds 9F6B                                                -> 4
     // With the PSN required, reading goes on to the record with 5F34 (or the AFL's end):
-    // mastercard: SFI 2 record 1 -> 5; visa: SFI 2 record 3 -> 6; girocard: same record -> 7; magstripe: no 5F34 -> 4.
+    // mastercard: SFI 2 record 1 -> 5; visa: SFI 2 record 3 -> 6; girocard: same record -> 4; magstripe: no 5F34 -> 4.
     [TestCase("emv-mastercard-debit-de-aab.json", 4, 5)]
     [TestCase("emv-visa-debit-de-comdirect.json", 3, 6)]
-    [TestCase("emv-girocard-de-voba-2021.json", 7, 7)]
+    [TestCase("emv-girocard-de-voba-2021.json", 4, 4)]
     [TestCase("emv-fixture-mastercard-magstripe-only.json", 4, 4)]
     public void A_recorded_card_gives_the_expected_identity_in_the_fewest_apdus(string file, int apdus, int apdusWithPsn)
     {

@@ -1,0 +1,104 @@
+using System.Globalization;
+using Validator.BenchKit;
+using Validator.Simulation.Vpcd;
+
+namespace Validator.TapBench;
+
+/// <summary>Tap path beside its floor, per profile, paired tap by tap.</summary>
+internal static class TapPathRun
+{
+    /// <summary>The field budget for a whole tap (card present → feedback), with real card timing.</summary>
+    private const double FieldBudgetMs = 300;
+
+    public static void Run(TapRig rig, IReadOnlyList<string> profiles, int taps, int warmup, TimeSpan apduDelay, int denyCount, BenchReport report)
+    {
+        var options = new VpcdOptions { ApduDelay = apduDelay };
+        var rows = new List<IReadOnlyList<string>>();
+        var allocationRows = new List<IReadOnlyList<string>>();
+        var results = new List<(string Profile, Latencies Total, Latencies Overhead)>();
+        var phaseRows = new List<IReadOnlyList<string>>();
+        foreach (var profile in profiles)
+        {
+            var total = new Latencies();
+            var floor = new Latencies();
+            var reasons = new SortedDictionary<string, int>(StringComparer.Ordinal);
+            var timings = new List<Validator.Core.Taps.TapTimings>();
+            var apdus = 0;
+            long allocated = 0;
+            var gen0 = GC.CollectionCount(0);
+            var gen2 = GC.CollectionCount(2);
+            Console.WriteLine($"{BenchCards.Title(profile)}: {warmup} warm-up + {taps} taps …");
+            for (var i = -warmup; i < taps; i++)
+            {
+                // Each tap, then its floor on the same card: the same APDUs sent raw by a minimal client.
+                var (tap, raw) = rig.TapWithFloor(new RecordingCard(BenchCards.Create(profile)), options);
+                if (i > 0 && i % 250 == 0) Console.WriteLine($"  {i} taps");
+                if (i < 0)
+                {
+                    gen0 = GC.CollectionCount(0);
+                    gen2 = GC.CollectionCount(2);
+                    continue;
+                }
+                total.Add(tap.Milliseconds);
+                floor.Add(raw);
+                allocated += tap.AllocatedBytes;
+                timings.Add(tap.Result.Timings);
+                reasons[tap.Result.Decision.Reason] = reasons.GetValueOrDefault(tap.Result.Decision.Reason) + 1;
+                apdus = tap.Result.Read.ApduCount;
+            }
+            var overhead = total.Minus(floor);
+            var name = BenchCards.Title(profile);
+            var decided = string.Join(", ", reasons.Select(r => $"{r.Value} {r.Key}"));
+            rows.Add([name, apdus.ToString(CultureInfo.InvariantCulture), "card present → first pin change", .. total.Cells()]);
+            rows.Add([name, apdus.ToString(CultureInfo.InvariantCulture), "floor: same APDUs raw (connect + exchange)", .. floor.Cells()]);
+            rows.Add([name, apdus.ToString(CultureInfo.InvariantCulture), "**validator overhead** (paired difference)", .. overhead.Cells()]);
+            allocationRows.Add([name, decided, string.Create(CultureInfo.InvariantCulture, $"{allocated / (double)taps / 1024:F1} KiB"),
+                (GC.CollectionCount(0) - gen0).ToString(CultureInfo.InvariantCulture), (GC.CollectionCount(2) - gen2).ToString(CultureInfo.InvariantCulture)]);
+            results.Add((name, total, overhead));
+            phaseRows.AddRange(Phases(name, total, timings));
+        }
+
+        var delay = apduDelay > TimeSpan.Zero ? string.Create(CultureInfo.InvariantCulture, $"the virtual card waits {apduDelay.TotalMilliseconds:F0} ms before each answer (radio time)") : "no card delay";
+        report.Table(
+            string.Create(CultureInfo.InvariantCulture,
+                $"Tap path through pcscd + vpcd, card present → first feedback pin change, {taps:N0} taps per profile after {warmup} warm-up, {denyCount:N0} deny entries and 100,000 entitlements in LiteDB, journal with fdatasync, {delay}; floor: right after each tap, with the card still on the reader, the same APDUs sent raw through libpcsclite (SCardConnect + SCardTransmit, no validator logic); overhead: the paired difference, so it holds everything the validator adds, its reader monitor's event hand-over included:"),
+            ["profile", "APDUs", "measured", .. Latencies.Headers],
+            rows);
+        report.Table(
+            "Where the time goes, from the validator's own phase timings (`TapTimings`: connect = card-present event → card connected, including the hop from the reader monitor's thread to the tap thread and SCardConnect; read = the APDUs; journal = append with fdatasync; feedback = until `Show` returned): p50 / p99 of each phase over all taps, and its mean over the slowest 1% of taps (by card present → first pin change):",
+            ["profile", "taps", "connect", "read", "decide", "journal", "feedback"],
+            phaseRows);
+        report.Line(string.Create(CultureInfo.InvariantCulture,
+            $"Not in any of these: pcscd's own presence detection (vpcd is polled), insertion or removal → the event: p50 {rig.Detection.P(0.5):F0} ms, p99 {rig.Detection.P(0.99):F0} ms over {rig.Detection.Count:N0} events; a real reader's field detection is the reader's, not the validator's."));
+        report.Table(
+            "Decisions and allocation during those taps (allocation: all threads, from card present to feedback; collections during the measured taps):",
+            ["profile", "decisions", "allocated per tap", "gen-0 GCs", "gen-2 GCs"],
+            allocationRows);
+        foreach (var (name, total, overhead) in results)
+        {
+            if (apduDelay > TimeSpan.Zero)
+            {
+                report.Target($"{name} tap-to-feedback p99 ≤ {FieldBudgetMs:F0} ms (field budget) with {apduDelay.TotalMilliseconds:F0} ms per APDU", total.P(0.99) <= FieldBudgetMs, Latencies.Ms(total.P(0.99)));
+            }
+            else
+            {
+                report.Target($"{name} validator overhead p99 ≤ 2 ms", overhead.P(0.99) <= 2, Latencies.Ms(overhead.P(0.99)));
+                report.Target($"{name} tap-to-feedback p99 ≤ 5 ms", total.P(0.99) <= 5, Latencies.Ms(total.P(0.99)));
+            }
+        }
+    }
+
+    private static IEnumerable<IReadOnlyList<string>> Phases(string name, Latencies total, List<Validator.Core.Taps.TapTimings> timings)
+    {
+        Func<Validator.Core.Taps.TapTimings, TimeSpan>[] phases = [t => t.Connect, t => t.Read, t => t.Decide, t => t.Journal, t => t.Feedback];
+        var tail = Enumerable.Range(0, timings.Count).Where(i => total.Values[i] >= total.P(0.99)).ToList();
+        yield return [name, "all: p50 / p99", .. phases.Select(phase =>
+        {
+            var values = new Latencies();
+            foreach (var t in timings) values.Add(phase(t).TotalMilliseconds);
+            return string.Create(CultureInfo.InvariantCulture, $"{values.P(0.5):F2} / {values.P(0.99):F2} ms");
+        })];
+        yield return [name, string.Create(CultureInfo.InvariantCulture, $"slowest {tail.Count}: mean"), .. phases.Select(phase =>
+            string.Create(CultureInfo.InvariantCulture, $"{tail.Average(i => phase(timings[i]).TotalMilliseconds):F2} ms"))];
+    }
+}
