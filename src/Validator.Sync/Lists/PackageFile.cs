@@ -63,7 +63,7 @@ internal static class PackageFile
                 case "fromVersion": scan.FromVersion = window.Next(Int64); break;
                 case "createdAt": scan.CreatedAt = window.Next(Time); break;
                 case "expiresAt": scan.ExpiresAt = window.Next(Time); break;
-                case "entryCount": scan.EntryCount = checked((int)window.Next(Int64)); break;
+                case "entryCount": scan.EntryCount = window.Next(Int32); break;
                 case "denyEntries":
                     if (window.Next(ArrayOrNull) is not true)
                     {
@@ -136,6 +136,12 @@ internal static class PackageFile
     {
         Advance(ref reader);
         return reader.GetInt64();
+    }
+
+    private static int Int32(ref Utf8JsonReader reader)
+    {
+        Advance(ref reader);
+        return reader.GetInt32(); // a number out of range is a FormatException, malformed like any other
     }
 
     private static DateTimeOffset Time(ref Utf8JsonReader reader)

@@ -87,6 +87,16 @@ public sealed class Damaged_answers
         Assert.Throws<JsonException>(() => Scan(json.Replace(genuine, damaged, StringComparison.Ordinal)));
     }
 
+    [TestCase("\"entryCount\":1", "\"entryCount\":4294967297")]
+    [TestCase("\"version\":2", "\"version\":1e400")]
+    public void A_header_number_out_of_range_is_malformed(string genuine, string damaged)
+    {
+        var json = Json(Deny(Entry(1)));
+        Assert.That(json, Does.Contain(genuine));
+
+        Assert.Throws<JsonException>(() => Scan(json.Replace(genuine, damaged, StringComparison.Ordinal)));
+    }
+
     [TestCase(7, 0, "unknown list (7)")]
     [TestCase(0, 9, "unknown format (9)")]
     public void A_scanned_header_outside_the_known_lists_and_formats_is_refused(int list, int format, string expected)
