@@ -18,6 +18,12 @@ public sealed record ChaosRequest
     /// <summary>Store a tap batch, then drop the connection instead of answering.</summary>
     public bool AbortAfterStore { get; init; }
 
+    /// <summary>Flip one bit in the middle of the answer body, as a link or proxy that damages it on the way.</summary>
+    public bool CorruptBody { get; init; }
+
+    /// <summary>Send the first half of the answer body (with the full length announced), then drop the connection.</summary>
+    public bool CutBody { get; init; }
+
     /// <summary>Only requests to this endpoint ("taps", "heartbeat", "lists", "status"); null for every device request.</summary>
     public string? Endpoint { get; init; }
 }

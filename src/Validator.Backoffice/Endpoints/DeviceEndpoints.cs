@@ -34,16 +34,19 @@ internal static class DeviceEndpoints
             .AddEndpointFilter(new ChaosFilter(chaos, "heartbeat"))
             .WithSummary("Records the device's status and answers with the server clock and the published list versions.");
 
-        group.MapGet("/lists/{list}", (string list, long? since, ListPublisher publisher) =>
+        group.MapGet("/lists/{list}", (string list, long? since, ListPublisher publisher, HttpContext http) =>
             {
                 if (!ListKinds.TryParse(list, out var kind)) return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: $"There is no list '{list}'.");
                 var package = publisher.Package(kind, since ?? 0);
-                return package is null ? Results.NoContent() : TypedResults.Ok(package);
+                if (package is null) return Results.NoContent();
+                http.Response.Headers[SyncHeaders.ListSignature] = package.Signature;
+                http.Response.Headers[SyncHeaders.ListKeyId] = package.KeyId;
+                return Results.Stream(package.Body, "application/json"); // disposed (and so deleted) once sent
             })
             .AddEndpointFilter(new ChaosFilter(chaos, "lists"))
-            .Produces<SignedListPackage>()
+            .Produces<ListPackage>(StatusCodes.Status200OK, "application/json")
             .Produces(StatusCodes.Status204NoContent)
-            .WithSummary("A signed delta since version 'since', or a full snapshot when the device is too far behind; 204 when current.");
+            .WithSummary("A delta since version 'since', or a full snapshot when the device is too far behind, signed in the X-List-Signature header; 204 when current.");
 
         group.MapGet("/status", (string deviceId, DeviceStore devices) => TypedResults.Ok(devices.Get(deviceId)))
             .AddEndpointFilter(new ChaosFilter(chaos, "status"))

@@ -99,11 +99,11 @@ internal sealed class ListRepository
             db.GetCollection(Policy).Upsert(new BsonDocument { ["_id"] = "current", ["json"] = JsonSerializer.Serialize(policy, SyncJsonContext.Default.FarePolicy) }));
     }
 
-    public IReadOnlyList<DenyEntry> DenySnapshot() =>
-        _database.Db.GetCollection(Deny).FindAll().Select(d => JsonSerializer.Deserialize(d["json"].AsString, SyncJsonContext.Default.DenyEntry)!).ToList();
+    /// <summary>Every deny entry as its stored JSON, one at a time (a million-entry list is never held whole).</summary>
+    public IEnumerable<string> DenySnapshotJson() => _database.Db.GetCollection(Deny).FindAll().Select(d => d["json"].AsString);
 
-    public IReadOnlyList<Entitlement> EntitlementSnapshot() =>
-        _database.Db.GetCollection(Entitlements).FindAll().Select(d => JsonSerializer.Deserialize(d["json"].AsString, SyncJsonContext.Default.Entitlement)!).ToList();
+    /// <summary>Every entitlement as its stored JSON, one at a time.</summary>
+    public IEnumerable<string> EntitlementSnapshotJson() => _database.Db.GetCollection(Entitlements).FindAll().Select(d => d["json"].AsString);
 
     public FarePolicy PolicySnapshot()
     {

@@ -4,7 +4,9 @@ namespace Validator.Core.Sync;
 
 /// <summary>
 /// The signed content of one list download: a snapshot or a delta of one list, with the facts the device checks
-/// before applying it (version, age, expiry, size). Only the fields of its kind and format are set.
+/// before applying it (version, age, expiry, size). Only the fields of its kind and format are set. On the wire it is
+/// the answer body as UTF-8 JSON, signed over its exact bytes (<see cref="ListSigning"/>, docs/api.md); a device
+/// reads a deny snapshot entry by entry rather than as this object.
 /// </summary>
 public sealed record ListPackage
 {
@@ -49,27 +51,4 @@ public sealed record ListPackage
 
     /// <summary>Policy snapshot.</summary>
     public FarePolicy? Policy { get; init; }
-
-    /// <summary>The number of entries the content actually holds, to compare with <see cref="EntryCount"/>.</summary>
-    public int CountEntries() =>
-        (DenyEntries?.Count ?? 0) + (DenyAdded?.Count ?? 0) + (DenyRemoved?.Count ?? 0)
-        + (Entitlements?.Count ?? 0) + (EntitlementsAdded?.Count ?? 0) + (EntitlementsRemoved?.Count ?? 0)
-        + (Policy is null ? 0 : 1);
-}
-
-/// <summary>
-/// A list package as it travels: the exact UTF-8 JSON bytes of a <see cref="ListPackage"/> (base64) and an
-/// ECDSA P-256 / SHA-256 signature over those bytes. Signing bytes, not a re-serialised object, means no
-/// canonical JSON is needed: the device verifies what it received, then parses it.
-/// </summary>
-public sealed record SignedListPackage
-{
-    /// <summary>Base64 of the package's UTF-8 JSON.</summary>
-    public required string Payload { get; init; }
-
-    /// <summary>Base64 of the IEEE P1363 signature (r || s, 64 bytes) over the payload bytes.</summary>
-    public required string Signature { get; init; }
-
-    /// <summary>Which back office key signed it: the first 8 bytes of SHA-256 of its SubjectPublicKeyInfo, in hex.</summary>
-    public required string KeyId { get; init; }
 }

@@ -17,7 +17,6 @@ namespace Validator.Core.Sync;
 [JsonSerializable(typeof(HeartbeatReply))]
 [JsonSerializable(typeof(DeviceView))]
 [JsonSerializable(typeof(ListPackage))]
-[JsonSerializable(typeof(SignedListPackage))]
 [JsonSerializable(typeof(DenyEntry))]
 [JsonSerializable(typeof(DenyKey))]
 [JsonSerializable(typeof(Entitlement))]

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Validator.Core.Clock;
@@ -11,9 +12,10 @@ namespace Validator.Sync.Lists;
 
 /// <summary>
 /// Brings the local lists up to the back office's versions: asks for a delta since the version in service (the server
-/// answers with a snapshot when the device is too far behind), verifies the signature with the configured key, refuses
-/// rollbacks, expired packages and mass changes, then applies through the list store, which swaps the new version in
-/// whole. Anything refused or failed leaves the old lists in service.
+/// answers with a snapshot when the device is too far behind), downloads it into a file under the sync state
+/// directory while hashing it, verifies the signature with the configured key, refuses rollbacks, expired packages,
+/// wrong entry counts and mass changes, then applies through the list store, which swaps the new version in whole.
+/// Anything refused or failed leaves the old lists in service; the file is deleted either way.
 /// </summary>
 public sealed class ListUpdater : IDisposable
 {
@@ -87,24 +89,68 @@ public sealed class ListUpdater : IDisposable
     {
         var current = _lists.Live.Current;
         var held = Held(current, kind);
-        var fetched = await _client.GetListAsync(kind, held, cancellationToken).ConfigureAwait(false);
-        if (fetched.Outcome == UpstreamOutcome.NoContent) return new ListUpdateReport(kind, ListUpdateOutcome.UpToDate, held, held);
-        if (fetched.Outcome != UpstreamOutcome.Ok)
-        {
-            var problem = fetched.Problem ?? fetched.Outcome.ToString();
-            SyncLog.ListFetchFailed(_logger, kind.ToSegment(), problem);
-            return new ListUpdateReport(kind, ListUpdateOutcome.Failed, held, held, problem);
-        }
-
-        if (!ListSigning.TryOpen(fetched.Value!, _publicKey, out var package, out var signatureProblem)) return Refuse(kind, held, signatureProblem!);
-        var problemWithPackage = PackageChecks.Problem(package!, kind, held, ExpiryNow())
-                                 ?? MassChangeGuard.Problem(current, package!, _options.MassChangeMaxShare, _options.MassChangeFloor);
-        if (problemWithPackage is not null) return Refuse(kind, held, problemWithPackage);
-
-        ListUpdateResult result;
+        Directory.CreateDirectory(_options.StateDirectory);
+        var file = Path.Combine(_options.StateDirectory, "list-" + kind.ToSegment() + ".download");
         try
         {
-            result = Apply(package!);
+            var fetched = await _client.DownloadListAsync(kind, held, file, cancellationToken).ConfigureAwait(false);
+            if (fetched.Outcome == UpstreamOutcome.NoContent) return new ListUpdateReport(kind, ListUpdateOutcome.UpToDate, held, held);
+            if (fetched.Outcome != UpstreamOutcome.Ok)
+            {
+                var problem = fetched.Problem ?? fetched.Outcome.ToString();
+                SyncLog.ListFetchFailed(_logger, kind.ToSegment(), problem);
+                return new ListUpdateReport(kind, ListUpdateOutcome.Failed, held, held, problem);
+            }
+            var download = fetched.Value!;
+            if (!ListSigning.TryVerifyHash(download.Sha256, download.Signature, download.KeyId, _publicKey, out var signatureProblem))
+            {
+                return Refuse(kind, held, signatureProblem!);
+            }
+            return Apply(kind, current, held, file);
+        }
+        finally
+        {
+            Delete(file);
+        }
+    }
+
+    /// <summary>
+    /// Applies the verified package in <paramref name="file"/>: scanned first (header, entry counts and, for a deny
+    /// snapshot, the mass-change guard) and checked, so nothing is applied from a package that fails a check. A deny
+    /// snapshot then streams from the file into the store; the other packages are small and read whole.
+    /// </summary>
+    private ListUpdateReport Apply(ListKind kind, ListSnapshot current, long held, string file)
+    {
+        ListUpdateResult result;
+        ListPackage header;
+        try
+        {
+            var newlyDenied = kind == ListKind.Deny ? new NewlyDeniedCounter(current) : null;
+            var scan = PackageFile.Scan(file, newlyDenied is null ? null : newlyDenied.Add);
+            header = scan.Header;
+            if (PackageChecks.Problem(scan, kind, held, ExpiryNow()) is { } problem) return Refuse(kind, held, problem);
+            if (kind == ListKind.Deny && header.Format == ListPackageFormat.Snapshot)
+            {
+                if (MassChangeGuard.Judge(current, newlyDenied!.Affected, _options.MassChangeMaxShare, _options.MassChangeFloor) is { } massChange)
+                {
+                    return Refuse(kind, held, massChange);
+                }
+                result = _lists.ApplyDenySnapshot(header.Version, PackageFile.DenyEntries(file), scan.DenyEntries!.Value);
+            }
+            else
+            {
+                var package = PackageFile.Read(file);
+                if (PackageChecks.ContentProblem(package, header) is { } contentProblem) return Refuse(kind, held, contentProblem);
+                if (MassChangeGuard.Problem(current, package, _options.MassChangeMaxShare, _options.MassChangeFloor) is { } massChange)
+                {
+                    return Refuse(kind, held, massChange);
+                }
+                result = Apply(package);
+            }
+        }
+        catch (JsonException e)
+        {
+            return Refuse(kind, held, "the signed package is not a valid list package: " + e.Message);
         }
         catch (ArgumentException e)
         {
@@ -115,8 +161,20 @@ public sealed class ListUpdater : IDisposable
             // Another writer moved the list meanwhile; the next poll asks again from the new version.
             return new ListUpdateReport(kind, ListUpdateOutcome.Failed, held, result.Version, "the list changed during the update");
         }
-        SyncLog.ListApplied(_logger, kind.ToSegment(), package!.Version, package.Format.ToString(), package.EntryCount);
-        return new ListUpdateReport(kind, ListUpdateOutcome.Applied, held, package.Version);
+        SyncLog.ListApplied(_logger, kind.ToSegment(), header.Version, header.Format.ToString(), header.EntryCount);
+        return new ListUpdateReport(kind, ListUpdateOutcome.Applied, held, header.Version);
+    }
+
+    private static void Delete(string file)
+    {
+        try
+        {
+            File.Delete(file);
+        }
+        catch (IOException)
+        {
+            // Replaced by the next download of this list.
+        }
     }
 
     private DateTimeOffset ExpiryNow()

@@ -12,34 +12,32 @@ namespace Validator.Sync.Lists;
 /// </summary>
 internal static class MassChangeGuard
 {
-    /// <summary>Null when the change is within bounds, else a description of it.</summary>
+    /// <summary>Null when the change of a package read whole is within bounds, else a description of it.</summary>
     public static string? Problem(ListSnapshot current, ListPackage package, double maxShare, int floor)
     {
-        var total = current.Entitlements.Count;
-        if (total == 0) return null;
         var affected = package.List switch
         {
             ListKind.Deny => NewlyDenied(current, package.DenyAdded ?? package.DenyEntries ?? []),
             ListKind.Entitlements => Dropped(current, package),
             _ => 0,
         };
-        if (affected <= floor || affected <= maxShare * total) return null;
+        return Judge(current, affected, maxShare, floor);
+    }
+
+    /// <summary>Null when <paramref name="affected"/> entitlements out of use is within bounds, else a description of it.</summary>
+    public static string? Judge(ListSnapshot current, int affected, double maxShare, int floor)
+    {
+        var total = current.Entitlements.Count;
+        if (total == 0 || affected <= floor || affected <= maxShare * total) return null;
         return string.Create(CultureInfo.InvariantCulture,
             $"mass-change guard: the update would take {affected} of {total} entitlements out of use ({100.0 * affected / total:0.#} %, limit {100 * maxShare:0.#} %)");
     }
 
-    /// <summary>Entitlements whose card gets a deny entry and had none before.</summary>
-    private static int NewlyDenied(ListSnapshot current, IReadOnlyList<DenyEntry> added)
+    private static int NewlyDenied(ListSnapshot current, IEnumerable<DenyEntry> added)
     {
-        var tokens = added.Select(e => e.Token).ToHashSet();
-        var count = 0;
-        foreach (var entitlement in current.Entitlements.All)
-        {
-            if (entitlement.Token is not { } token || !tokens.Contains(token)) continue;
-            var card = new CardIdentity { Kind = CardKind.Emv, Brand = "", Token = token };
-            if (!current.DenyList.TryMatch(card, out _)) count++;
-        }
-        return count;
+        var counter = new NewlyDeniedCounter(current);
+        foreach (var entry in added) counter.Add(entry.Token);
+        return counter.Affected;
     }
 
     /// <summary>Current entitlements the package removes (a delta's removals, or those missing from a snapshot).</summary>
@@ -50,4 +48,24 @@ internal static class MassChangeGuard
         var kept = all.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
         return current.Entitlements.All.Count(e => !kept.Contains(e.Id));
     }
+}
+
+/// <summary>
+/// Counts the entitlements whose card gets a deny entry and had none before, from the tokens of deny entries seen one
+/// at a time (a streamed snapshot): it holds the current entitlements' tokens, never the entries.
+/// </summary>
+internal sealed class NewlyDeniedCounter(ListSnapshot current)
+{
+    private readonly HashSet<CardToken> _entitled = current.Entitlements.All.Where(e => e.Token is not null).Select(e => e.Token!.Value).ToHashSet();
+    private readonly HashSet<CardToken> _hit = [];
+
+    /// <summary>Notes the token of one entry of the change.</summary>
+    public void Add(CardToken token)
+    {
+        if (_entitled.Contains(token)) _hit.Add(token);
+    }
+
+    /// <summary>Entitlements newly blocked by the entries seen.</summary>
+    public int Affected => _hit.Count == 0 ? 0 : current.Entitlements.All.Count(e =>
+        e.Token is { } token && _hit.Contains(token) && !current.DenyList.TryMatch(new CardIdentity { Kind = CardKind.Emv, Brand = "", Token = token }, out _));
 }

@@ -27,3 +27,11 @@ public enum UpstreamOutcome
 /// <param name="Problem">What went wrong, for logs and the heartbeat.</param>
 /// <param name="RetryAfter">The server's Retry-After, when it sent one.</param>
 public sealed record UpstreamResult<T>(UpstreamOutcome Outcome, T? Value = default, int? HttpStatus = null, string? Problem = null, TimeSpan? RetryAfter = null);
+
+/// <summary>A list package downloaded into a file, not yet verified or parsed.</summary>
+/// <param name="Path">The file holding the answer body.</param>
+/// <param name="Length">Its size in bytes.</param>
+/// <param name="Sha256">SHA-256 of the body, computed while it was downloaded.</param>
+/// <param name="Signature">The <c>X-List-Signature</c> header, if any.</param>
+/// <param name="KeyId">The <c>X-List-Key-Id</c> header, if any.</param>
+public sealed record ListDownload(string Path, long Length, byte[] Sha256, string? Signature, string? KeyId);

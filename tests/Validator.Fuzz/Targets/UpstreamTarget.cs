@@ -17,17 +17,17 @@ namespace Validator.Fuzz.Targets;
 
 /// <summary>
 /// The device's side: its upstream client, uploader settlement and list updater read damaged answers from a back
-/// office over real HTTP on loopback (receipts, heartbeat replies, signed list packages damaged in the envelope, or
-/// garbage content signed with the trusted key). Oracle: no exception; a damaged answer is refused with a problem
-/// text; a receipt never settles a tap it does not name; a list is applied only from an intact signed package, and a
-/// refused one changes nothing in service.
+/// office over real HTTP on loopback (receipts, heartbeat replies, list package bodies or their signature header
+/// damaged on the way, or garbage content signed with the trusted key). Oracle: no exception; a damaged answer is
+/// refused with a problem text; a receipt never settles a tap it does not name; a list is applied only from an intact
+/// signed package, and a refused one changes nothing in service.
 /// </summary>
 internal sealed class UpstreamTarget : FuzzTarget
 {
     private const string Device = "bus-a";
     private readonly Outcomes _outcomes = new();
     private readonly List<byte[]> _seeds = [];
-    private readonly Dictionary<string, byte[]> _answers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Answered> _answers = new(StringComparer.Ordinal);
     private string _directory = "";
     private HttpListener _listener = null!;
     private Thread _server = null!;
@@ -39,7 +39,7 @@ internal sealed class UpstreamTarget : FuzzTarget
     private int _stores;
     private byte[] _receipt = [];
     private byte[] _heartbeat = [];
-    private readonly List<(ListKind Kind, byte[] Payload, byte[] Envelope)> _packages = [];
+    private readonly List<(ListKind Kind, byte[] Body, string Signature)> _packages = [];
     private List<TapRecord> _batch = [];
 
     public override string Name => "upstream";
@@ -111,11 +111,9 @@ internal sealed class UpstreamTarget : FuzzTarget
 
     private void AddPackage(ListPackage package)
     {
-        var signed = ListSigning.Sign(package, _key);
-        var envelope = JsonSerializer.SerializeToUtf8Bytes(signed, SyncJsonContext.Default.SignedListPackage);
-        _packages.Add((package.List, Convert.FromBase64String(signed.Payload), envelope));
-        _seeds.Add(envelope);
-        _seeds.Add(Convert.FromBase64String(signed.Payload));
+        var body = JsonSerializer.SerializeToUtf8Bytes(package, SyncJsonContext.Default.ListPackage);
+        _packages.Add((package.List, body, ListSigning.Sign(body, _key)));
+        _seeds.Add(body);
     }
 
     private void NewStore()
@@ -166,24 +164,35 @@ internal sealed class UpstreamTarget : FuzzTarget
 
     private void RunList(Random random, FuzzInput input)
     {
-        var (kind, payload, envelope) = _packages[random.Next(_packages.Count)];
+        var (kind, body, signature) = _packages[random.Next(_packages.Count)];
         var before = _lists.Live.Current;
-        byte[] served;
-        var resigned = random.Next(2) == 0;
-        if (resigned)
+        var served = body;
+        var servedSignature = signature;
+        var mode = random.Next(4);
+        switch (mode)
         {
-            // A back office that signs garbage (a bug or a stolen key): the content checks must hold.
-            input.Steps.Add($"{kind.ToSegment()} payload damaged and signed");
-            var damaged = Mutator.MutateJson(payload, _seeds, random, input);
-            var signature = _key.SignData(damaged, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-            served = JsonSerializer.SerializeToUtf8Bytes(new SignedListPackage { Payload = Convert.ToBase64String(damaged), Signature = Convert.ToBase64String(signature), KeyId = ListSigning.KeyId(_key) }, SyncJsonContext.Default.SignedListPackage);
+            case 0:
+                // A back office that signs garbage (a bug or a stolen key): the content checks must hold.
+                input.Steps.Add($"{kind.ToSegment()} body damaged and signed");
+                served = Mutator.MutateJson(body, _seeds, random, input);
+                servedSignature = ListSigning.Sign(served, _key);
+                break;
+            case 1:
+                input.Steps.Add($"{kind.ToSegment()} body damaged on the way");
+                served = Mutator.MutateJson(body, _seeds, random, input);
+                break;
+            case 2:
+                input.Steps.Add($"{kind.ToSegment()} signature header damaged on the way");
+                servedSignature = DamageSignature(signature, random, input);
+                break;
+            default:
+                var cut = random.Next(body.Length);
+                input.Steps.Add($"{kind.ToSegment()} body cut after {cut} bytes");
+                served = body[..cut];
+                break;
         }
-        else
-        {
-            input.Steps.Add($"{kind.ToSegment()} envelope damaged");
-            served = Mutator.MutateJson(envelope, _seeds, random, input);
-        }
-        Answer("lists/" + kind.ToSegment(), served, input);
+        input.Bytes = served;
+        lock (_answers) _answers["lists/" + kind.ToSegment()] = new Answered(served, servedSignature, ListSigning.KeyId(_key));
         var reports = _updater.UpdateAsync().GetAwaiter().GetResult();
         var report = reports.Single(r => r.List == kind);
         _outcomes.Add($"{kind.ToSegment()}:{report.Outcome}");
@@ -193,15 +202,44 @@ internal sealed class UpstreamTarget : FuzzTarget
             if (!ReferenceEquals(_lists.Live.Current, before)) throw new OracleFailure($"a {report.Outcome} {kind.ToSegment()} package changed the lists in service");
             return;
         }
-        if (!resigned)
-        {
-            // Applied from a damaged envelope: only if the signed bytes themselves came through intact.
-            var opened = JsonSerializer.Deserialize(served, SyncJsonContext.Default.SignedListPackage)!;
-            if (!Convert.FromBase64String(opened.Payload).AsSpan().SequenceEqual(payload)) throw new OracleFailure("a package whose signed bytes were changed was applied");
-        }
+        // Applied from a package changed on the way: only if the signed bytes and the signature's bytes came through
+        // intact (base64 has spare bits in its last character: changing those leaves the signature as it was).
+        if (mode != 0 && (!served.AsSpan().SequenceEqual(body) || !SameSignature(servedSignature, signature)))
+            throw new OracleFailure("a package changed on the way was applied");
         // Applied: what is in service is what the store holds; then start again from an empty store.
         if (kind == ListKind.Deny && _lists.ReadDenyEntries().Count != _lists.Live.Current.DenyList.Count) throw new OracleFailure("the deny list in service differs from the stored one");
         NewStore();
+    }
+
+    private static bool SameSignature(string? served, string genuine)
+    {
+        var bytes = new byte[64];
+        return served is not null && Convert.TryFromBase64String(served, bytes, out var length)
+            && bytes.AsSpan(0, length).SequenceEqual(Convert.FromBase64String(genuine));
+    }
+
+    /// <summary>The base64 signature with one character changed, cut short, doubled, or gone (null: no header).</summary>
+    private static string? DamageSignature(string signature, Random random, FuzzInput input)
+    {
+        const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
+        switch (random.Next(4))
+        {
+            case 0:
+                var chars = signature.ToCharArray();
+                var at = random.Next(chars.Length);
+                chars[at] = Alphabet[random.Next(Alphabet.Length)];
+                input.Steps.Add($"character {at} set to '{chars[at]}'");
+                return new string(chars);
+            case 1:
+                input.Steps.Add("cut short");
+                return signature[..random.Next(signature.Length)];
+            case 2:
+                input.Steps.Add("doubled");
+                return signature + signature;
+            default:
+                input.Steps.Add("no signature header");
+                return null;
+        }
     }
 
     private void Expect(UpstreamOutcome outcome, bool hasValue, string? problem, string what)
@@ -214,9 +252,12 @@ internal sealed class UpstreamTarget : FuzzTarget
     private byte[] Answer(string route, byte[] body, FuzzInput input)
     {
         input.Bytes = body;
-        lock (_answers) _answers[route] = body;
+        lock (_answers) _answers[route] = new Answered(body, null, null);
         return body;
     }
+
+    /// <summary>An answer body, with the list signature headers when set.</summary>
+    private sealed record Answered(byte[] Body, string? Signature, string? KeyId);
 
     private void Serve()
     {
@@ -236,21 +277,24 @@ internal sealed class UpstreamTarget : FuzzTarget
                 return;
             }
             var path = context.Request.Url!.AbsolutePath;
-            byte[]? body = null;
+            Answered? answered = null;
             lock (_answers)
             {
                 foreach (var (route, answer) in _answers)
                 {
-                    if (path.EndsWith("/" + route, StringComparison.Ordinal)) body = answer;
+                    if (path.EndsWith("/" + route, StringComparison.Ordinal)) answered = answer;
                 }
             }
             using var response = context.Response;
-            if (body is null)
+            if (answered is null)
             {
                 response.StatusCode = 204;
                 continue;
             }
+            var body = answered.Body;
             response.StatusCode = 200;
+            if (answered.Signature is not null) response.Headers[SyncHeaders.ListSignature] = answered.Signature;
+            if (answered.KeyId is not null) response.Headers[SyncHeaders.ListKeyId] = answered.KeyId;
             response.ContentType = "application/json";
             response.ContentLength64 = body.Length;
             try

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Validator.Core.Lists;
 using Validator.Core.Sync;
@@ -24,44 +25,106 @@ public sealed class Damaged_answers
         DenyEntries = entries!,
     };
 
-    [Test]
-    public void A_signed_package_whose_payload_or_signature_is_null_is_refused_without_throwing()
+    private static DenyEntry Entry(int card) => new() { Token = Backoffice.Tests.Support.TestTaps.Token(card), Reason = DenyReason.Lost, AddedAt = Now };
+
+    /// <summary>The scan of <paramref name="json"/> written to a file, as the device scans a download.</summary>
+    private static PackageScan Scan(string json)
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, json, new UTF8Encoding(false));
+            return PackageFile.Scan(file, null);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static string Json(ListPackage package) => JsonSerializer.Serialize(package, SyncJsonContext.Default.ListPackage);
+
+    [TestCase(null)]
+    [TestCase("")]
+    public void An_answer_without_a_signature_header_is_refused_without_throwing(string? signature)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var envelope = JsonSerializer.Deserialize("{\"payload\":null,\"signature\":null,\"keyId\":\"x\"}", SyncJsonContext.Default.SignedListPackage)!;
+        var body = Encoding.UTF8.GetBytes(Json(Deny(Entry(1))));
 
-        Assert.That(ListSigning.TryOpen(envelope, key, out var package, out var problem), Is.False);
-        Assert.That(package, Is.Null);
-        Assert.That(problem, Does.Contain("no payload"));
+        Assert.That(ListSigning.TryVerifyHash(SHA256.HashData(body), signature, null, key, out var problem), Is.False);
+        Assert.That(problem, Does.Contain("no signature"));
     }
 
     [Test]
     public void One_changed_byte_in_the_signature_is_refused()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var signed = ListSigning.Sign(Deny(), key);
-        var signature = Convert.FromBase64String(signed.Signature);
+        var body = Encoding.UTF8.GetBytes(Json(Deny(Entry(1))));
+        var signature = Convert.FromBase64String(ListSigning.Sign(body, key));
         signature[10] ^= 0x01;
 
-        Assert.That(ListSigning.TryOpen(signed with { Signature = Convert.ToBase64String(signature) }, key, out var package, out var problem), Is.False);
-        Assert.That(package, Is.Null);
+        Assert.That(ListSigning.TryVerifyHash(SHA256.HashData(body), Convert.ToBase64String(signature), null, key, out var problem), Is.False);
         Assert.That(problem, Does.Contain("signature"));
     }
 
-    [TestCase(ListKind.Entitlements, "for the entitlements list, not deny")]
-    [TestCase((ListKind)7, "unknown list (7)")]
-    public void A_package_of_another_or_an_unknown_list_kind_is_refused(ListKind kind, string expected)
+    [Test]
+    public void A_package_of_another_list_is_refused()
     {
-        Assert.That(PackageChecks.Problem(Deny() with { List = kind }, ListKind.Deny, 1, Now), Does.Contain(expected));
+        var scan = Scan(Json(Deny(Entry(1)) with { List = ListKind.Entitlements }));
+
+        Assert.That(PackageChecks.Problem(scan, ListKind.Deny, 1, Now), Does.Contain("for the entitlements list, not deny"));
+    }
+
+    [TestCase("\"list\":\"deny\"", "\"list\":7")]
+    [TestCase("\"list\":\"deny\"", "\"list\":\"tickets\"")]
+    [TestCase("\"format\":\"snapshot\"", "\"format\":9")]
+    [TestCase("\"format\":\"snapshot\"", "\"format\":\"diff\"")]
+    public void A_package_naming_an_unknown_list_or_format_is_malformed(string genuine, string damaged)
+    {
+        var json = Json(Deny(Entry(1)));
+        Assert.That(json, Does.Contain(genuine));
+
+        Assert.Throws<JsonException>(() => Scan(json.Replace(genuine, damaged, StringComparison.Ordinal)));
+    }
+
+    [TestCase("\"entryCount\":1", "\"entryCount\":4294967297")]
+    [TestCase("\"version\":2", "\"version\":1e400")]
+    public void A_header_number_out_of_range_is_malformed(string genuine, string damaged)
+    {
+        var json = Json(Deny(Entry(1)));
+        Assert.That(json, Does.Contain(genuine));
+
+        Assert.Throws<JsonException>(() => Scan(json.Replace(genuine, damaged, StringComparison.Ordinal)));
+    }
+
+    [TestCase(7, 0, "unknown list (7)")]
+    [TestCase(0, 9, "unknown format (9)")]
+    public void A_scanned_header_outside_the_known_lists_and_formats_is_refused(int list, int format, string expected)
+    {
+        var scan = Scan(Json(Deny(Entry(1))));
+        if (list != 0) scan.List = (ListKind)list;
+        if (format != 0) scan.Format = (ListPackageFormat)format;
+
+        Assert.That(PackageChecks.Problem(scan, ListKind.Deny, 1, Now), Does.Contain(expected));
     }
 
     [Test]
-    public void A_package_with_a_null_entry_is_refused()
+    public void A_deny_snapshot_with_a_null_entry_is_malformed()
     {
-        var entry = new DenyEntry { Token = Backoffice.Tests.Support.TestTaps.Token(1), Reason = DenyReason.Lost, AddedAt = Now };
+        var json = Json(Deny(Entry(1), Entry(2)));
+        Assert.That(Scan(json).DenyEntries, Is.EqualTo(2), "the same package without the null scans");
 
-        Assert.That(PackageChecks.Problem(Deny(entry, null), ListKind.Deny, 1, Now), Does.Contain("null"));
-        Assert.That(PackageChecks.Problem(Deny(entry), ListKind.Deny, 1, Now), Is.Null, "the same package without the null passes");
+        Assert.Throws<JsonException>(() => Scan(json.Replace("\"denyEntries\":[", "\"denyEntries\":[null,", StringComparison.Ordinal)));
+    }
+
+    [Test]
+    public void A_delta_with_a_null_entry_is_refused()
+    {
+        var delta = Deny() with { Format = ListPackageFormat.Delta, DenyEntries = null, DenyAdded = [Entry(1)], DenyRemoved = [], FromVersion = 1, EntryCount = 1 };
+        var header = Scan(Json(delta)).Header;
+
+        Assert.That(PackageChecks.ContentProblem(delta with { DenyAdded = [Entry(1), null!] }, header), Does.Contain("null"));
+        Assert.That(PackageChecks.ContentProblem(delta, header), Is.Null, "the same package without the null passes");
     }
 
     [Test]

@@ -19,6 +19,9 @@ internal sealed class ListRig : IDisposable
 
     public StoredLists Lists { get; }
 
+    /// <summary>The options of the last updater made.</summary>
+    public SyncOptions? Options { get; private set; }
+
     /// <summary>The device clock the updater judges expiry by.</summary>
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
@@ -27,6 +30,7 @@ internal sealed class ListRig : IDisposable
     {
         var options = DeviceRig.OptionsFor(backoffice, publicKeyPem, _directory);
         configure?.Invoke(options);
+        Options = options;
         var client = new UpstreamClient(options);
         var updater = new ListUpdater(Lists, client, options, clock ?? Clock);
         _owned.Add(client);

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using Validator.Backoffice;
+using Validator.Backoffice.Chaos;
 using Validator.Backoffice.Tests.Support;
 using Validator.Core.Lists;
 using Validator.Core.Sync;
@@ -224,6 +225,50 @@ public sealed class List_updater_against_the_real_back_office
 
         Assert.That(report.Outcome, Is.EqualTo(ListUpdateOutcome.Refused));
         Assert.That(_device.Lists.Live.Current.Entitlements.Count, Is.EqualTo(50));
+    }
+
+    [Test]
+    public async Task A_package_damaged_on_the_way_is_refused_by_its_signature_and_nothing_of_it_is_applied()
+    {
+        await _backoffice.AddDenyAsync(Deny(1));
+        var updater = _device.Updater(_backoffice.Url, _backoffice.Running.PublicKeyPem, o => o.MaxRetries = 0);
+        await updater.UpdateAsync();
+        var before = _device.Lists.Live.Current;
+        await _backoffice.AddDenyAsync(Enumerable.Range(2, 300).Select(Deny).ToArray());
+        await _backoffice.SetChaosAsync(new ChaosRequest { Endpoint = "lists", CorruptBody = true, Count = 3 });
+
+        var reports = await updater.UpdateAsync();
+
+        Assert.That((await _backoffice.ChaosStateAsync()).Applied, Is.EqualTo(3), "every list answer was damaged");
+        var deny = Report(reports, ListKind.Deny);
+        Assert.That(deny.Outcome, Is.EqualTo(ListUpdateOutcome.Refused));
+        Assert.That(deny.Problem, Does.Contain("signature"));
+        Assert.That(_device.Lists.Live.Current.DenyStamp, Is.EqualTo(before.DenyStamp));
+        Assert.That(_device.Lists.Live.Current.DenyList.Count, Is.EqualTo(1));
+        Assert.That(Directory.GetFiles(_device.Options!.StateDirectory, "*.download"), Is.Empty, "the downloaded file is deleted");
+    }
+
+    [Test]
+    public async Task A_download_cut_off_half_way_fails_and_nothing_of_it_is_applied_then_the_next_round_applies_it()
+    {
+        await _backoffice.AddDenyAsync(Deny(1));
+        var updater = _device.Updater(_backoffice.Url, _backoffice.Running.PublicKeyPem, o => o.MaxRetries = 0);
+        await updater.UpdateAsync();
+        var before = _device.Lists.Live.Current;
+        var v2 = await _backoffice.AddDenyAsync(Enumerable.Range(2, 300).Select(Deny).ToArray());
+        await _backoffice.SetChaosAsync(new ChaosRequest { Endpoint = "lists", CutBody = true, Count = 3 });
+
+        var cut = await updater.UpdateAsync();
+        var afterCut = _device.Lists.Live.Current;
+        var next = await updater.UpdateAsync();
+
+        var deny = Report(cut, ListKind.Deny);
+        Assert.That(deny.Outcome, Is.EqualTo(ListUpdateOutcome.Failed));
+        Assert.That(deny.Problem, Does.Contain("cut off"));
+        Assert.That(afterCut.DenyStamp, Is.EqualTo(before.DenyStamp));
+        Assert.That(afterCut.DenyList.Count, Is.EqualTo(1));
+        Assert.That(Report(next, ListKind.Deny), Is.EqualTo(new ListUpdateReport(ListKind.Deny, ListUpdateOutcome.Applied, v2 - 1, v2)));
+        Assert.That(_device.Lists.Live.Current.DenyList.Count, Is.EqualTo(301));
     }
 
     [Test]
