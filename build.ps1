@@ -9,10 +9,12 @@
       publish  Self-contained linux-arm64 (the Raspberry Pi) and linux-x64 (the lab) builds of `validator`.
       ci       build, test, publish: everything CI checks.
       package  publish, then the Debian packages validator_<version>_arm64.deb and _amd64.deb in artifacts/packages/.
-      bench    every bench in one go (Release; ~30 min, 10 of them the GC storm): each writes a markdown fragment to
+      bench    every bench in one go (Release; about 2 hours: 1,000 taps per card profile at ~1 s each, because pcscd
+               polls the virtual reader for card presence every 400 ms, and the 10-minute GC storm): each writes a markdown fragment to
                artifacts/bench/NAME.md, which replaces the text between <!-- bench:NAME --> and <!-- /bench:NAME -->
                in docs/performance.md under a line with date, machine, commit and load. -Only NAME,NAME runs some;
-               -StormSeconds sets the GC storm's length (default 600).
+               -StormSeconds sets the GC storm's length (default 600); -Taps the taps per profile (default 1000; the slow
+               card takes at most 200).
     Usage on a fresh machine:  dotnet tool restore && dotnet pwsh build.ps1 test
 #>
 param(
@@ -21,7 +23,8 @@ param(
     [string] $Target = 'build',
     [string] $Configuration = 'Release',
     [string[]] $Only = @(),
-    [int] $StormSeconds = 600
+    [int] $StormSeconds = 600,
+    [int] $Taps = 1000
 )
 
 Set-StrictMode -Version Latest
@@ -126,8 +129,8 @@ function Get-Benches([string] $out) {
         @{ Name = 'feedback'; Project = 'tests/Validator.Gpio.Bench'; Args = @('50000') }
         @{ Name = 'journal'; Project = 'tests/Validator.Storage.Bench'; Args = @('5000', (Join-Path $out 'journal-data')) }
         @{ Name = 'apdus'; Project = 'tests/Validator.ApduBench'; Args = @() }
-        @{ Name = 'tap-path'; Project = 'tests/Validator.TapBench'; Args = @('--taps', '1000', '--deny', '1000000') }
-        @{ Name = 'slow-card'; Project = 'tests/Validator.TapBench'; Args = @('--taps', '200', '--deny', '1000000', '--apdu-delay-ms', '25') }
+        @{ Name = 'tap-path'; Project = 'tests/Validator.TapBench'; Args = @('--taps', "$Taps", '--deny', '1000000') }
+        @{ Name = 'slow-card'; Project = 'tests/Validator.TapBench'; Args = @('--taps', "$([Math]::Min(200, $Taps))", '--deny', '1000000', '--apdu-delay-ms', '25') }
         @{ Name = 'gc'; Project = 'tests/Validator.TapBench'; Args = @('--storm-seconds', $storm, '--deny', '1000000') }
         # The upload soak is an [Explicit] NUnit test; it takes --markdown as a test run parameter (see Invoke-OneBench).
         @{ Name = 'upload'; Test = 'tests/Validator.Sync.Tests'; Filter = 'Name~A_hundred_thousand' }
