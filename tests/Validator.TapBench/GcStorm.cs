@@ -60,7 +60,7 @@ internal static class GcStorm
                 $"{GC.CollectionCount(0) - gen0} / {GC.CollectionCount(1) - gen1} / {GC.CollectionCount(2) - gen2}");
             report.Table(
                 string.Create(CultureInfo.InvariantCulture,
-                    $"GC during a tap storm: {elapsed.TotalMinutes:F1} min of taps back to back through pcscd + vpcd ({string.Join(", ", profiles.Select(BenchCards.Title))}, a slice of the time each, the card left on the reader and served again and again: connect → first pin change), {denyCount:N0} deny entries and 100,000 entitlements, the daemon's GC settings (workstation, concurrent); a pause runs from the runtime's GCSuspendEEBegin to its GCRestartEEEnd event:"),
+                    $"GC during a tap storm: {elapsed.TotalMinutes:F1} min of taps back to back through pcscd + vpcd ({string.Join(", ", profiles.Select(BenchCards.Title))}, a slice of the time each, the card left on the reader and served again and again: connect → first pin change), {denyCount:N0} deny entries and 100,000 entitlements, the daemon's GC settings (workstation, concurrent); a pause runs from the runtime's GCSuspendEEBegin for a GC to its GCRestartEEEnd event:"),
                 ["taps", "taps/s", "allocated per tap", "GCs gen 0 / 1 / 2", "pauses", "longest pause", "pause p99", "pauses total", "tap p50 / p99 / max"],
                 [[
                     taps.Count.ToString("N0", CultureInfo.InvariantCulture),
@@ -80,7 +80,7 @@ internal static class GcStorm
 
 /// <summary>
 /// Listens to the runtime's own GC events in process and measures each pause: from GCSuspendEEBegin (the runtime starts
-/// stopping managed threads) to GCRestartEEEnd (they run again).
+/// stopping managed threads) with a GC as its reason to GCRestartEEEnd (they run again).
 /// </summary>
 internal sealed class GcPauseListener : EventListener
 {
@@ -121,7 +121,11 @@ internal sealed class GcPauseListener : EventListener
             switch (eventData.EventId)
             {
                 case SuspendEEBegin:
-                    _suspended = eventData.TimeStamp;
+                    // The runtime stops its threads for other reasons too (its own housekeeping, a debugger); only a
+                    // suspension for a collection (reason 1, SUSPEND_FOR_GC, or 6, SUSPEND_FOR_GC_PREP) is a GC pause.
+                    _suspended = eventData.Payload is [var reason, ..] && Convert.ToUInt32(reason, System.Globalization.CultureInfo.InvariantCulture) is 1 or 6
+                        ? eventData.TimeStamp
+                        : null;
                     break;
                 case RestartEEEnd when _suspended is { } begin:
                     _pauses.Add((eventData.TimeStamp - begin).TotalMilliseconds);
