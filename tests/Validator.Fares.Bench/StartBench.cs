@@ -1,8 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Net.Sockets;
-using System.Text;
-using System.Text.Json;
 using Validator.Simulation.Vpcd;
 
 namespace Validator.Fares.Bench;
@@ -32,7 +28,7 @@ internal static class StartBench
     {
         var dir = options.Dir ?? Path.Combine(Path.GetTempPath(), "start-bench");
         var deny = options.Sizes?[0] ?? 1_000_000;
-        var validator = options.Validator ?? Path.Combine(RepositoryRoot(), "artifacts", "publish", "linux-x64", "validator");
+        var validator = DaemonProcess.PublishedPath(options);
         if (!File.Exists(validator))
         {
             Console.Error.WriteLine($"{validator} is missing: run `dotnet pwsh build.ps1 publish` first (the ReadyToRun build is what is measured)");
@@ -75,95 +71,24 @@ internal static class StartBench
         var peak = new List<double>();
         for (var run = 0; run < Runs; run++)
         {
-            var root = Path.Combine(dir, "daemon");
-            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
-            var data = Path.Combine(root, "data");
-            Directory.CreateDirectory(data);
-            if (listStore is not null) File.Copy(listStore, Path.Combine(data, "lists.db"));
-            var config = Path.Combine(root, "validator.json");
-            File.WriteAllText(config, JsonSerializer.Serialize(new Dictionary<string, object>
+            var config = new Dictionary<string, Dictionary<string, string>>
             {
-                ["Device"] = new Dictionary<string, string> { ["Id"] = "bench-0001", ["DataDirectory"] = data, ["Line"] = "110" },
-                ["Cards"] = new Dictionary<string, string> { ["TokenKey"] = Convert.ToBase64String(new byte[32]) },
-            }));
-            var socketPath = Path.Combine(root, "notify.sock");
-            using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-            socket.Bind(new UnixDomainSocketEndPoint(socketPath));
-            var start = new ProcessStartInfo(validator) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add("run");
-            start.Environment["VALIDATOR_CONFIG"] = config;
-            start.Environment["NOTIFY_SOCKET"] = socketPath;
-            foreach (var (key, value) in environment ?? []) start.Environment[key] = value;
-            var output = new StringBuilder();
-            var graceOver = 0.0;
-            var timer = Stopwatch.StartNew();
-            using var daemon = Process.Start(start)!;
-            daemon.OutputDataReceived += (_, e) =>
-            {
-                // The tap service's warning when its grace for pcscd ran out: its start began that long before.
-                if (e.Data?.Contains("pcscd not reachable after", StringComparison.Ordinal) == true) graceOver = timer.Elapsed.TotalMilliseconds;
-                lock (output) output.AppendLine(e.Data);
+                ["Device"] = new() { ["Id"] = "bench-0001", ["Line"] = "110" },
+                ["Cards"] = new() { ["TokenKey"] = Convert.ToBase64String(new byte[32]) },
             };
-            daemon.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-            daemon.BeginOutputReadLine();
-            daemon.BeginErrorReadLine();
-            try
-            {
-                var readyMs = WaitForReady(socket, timer, daemon, output);
-                ready.Add(readyMs);
-                if (graceOver > 0) work.Add(graceOver - Grace.TotalMilliseconds);
-                atReady.Add(Status(daemon.Id, "VmRSS:"));
-                Thread.Sleep(Settle); // what it holds once start-up's garbage is gone; there is no event for "settled"
-                settled.Add(Status(daemon.Id, "VmRSS:"));
-                peak.Add(Status(daemon.Id, "VmHWM:"));
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{what}: READY after {readyMs:F0} ms; RSS at READY {atReady[^1]:F0} MB, {Settle.TotalSeconds:F0} s later {settled[^1]:F0} MB, peak {peak[^1]:F0} MB"));
-            }
-            finally
-            {
-                Stop(daemon);
-            }
+            using var daemon = DaemonProcess.Start(validator, Path.Combine(dir, "daemon"), config, listStore, environment);
+            var readyMs = daemon.WaitForReady();
+            ready.Add(readyMs);
+            // The tap service's warning when its grace for pcscd ran out: its start began that long before.
+            if (environment is not null) work.Add(daemon.WaitForLine("pcscd not reachable after", TimeSpan.FromSeconds(10)).AtMs - Grace.TotalMilliseconds);
+            atReady.Add(daemon.StatusMb("VmRSS:"));
+            Thread.Sleep(Settle); // what it holds once start-up's garbage is gone; there is no event for "settled"
+            settled.Add(daemon.StatusMb("VmRSS:"));
+            peak.Add(daemon.StatusMb("VmHWM:"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{what}: READY after {readyMs:F0} ms; RSS at READY {atReady[^1]:F0} MB, {Settle.TotalSeconds:F0} s later {settled[^1]:F0} MB, peak {peak[^1]:F0} MB"));
         }
         return new StartRow(what, ready.ToArray(), work.ToArray(), atReady.ToArray(), settled.ToArray(), peak.ToArray());
-    }
-
-    private static double WaitForReady(Socket socket, Stopwatch timer, Process daemon, StringBuilder output)
-    {
-        var buffer = new byte[4096];
-        socket.ReceiveTimeout = 500;
-        while (timer.Elapsed < TimeSpan.FromSeconds(60))
-        {
-            int n;
-            try
-            {
-                n = socket.Receive(buffer);
-            }
-            catch (SocketException e) when (e.SocketErrorCode == SocketError.TimedOut)
-            {
-                if (daemon.HasExited) break;
-                continue;
-            }
-            var message = Encoding.UTF8.GetString(buffer, 0, n);
-            if (message.Split('\n').Contains("READY=1")) return timer.Elapsed.TotalMilliseconds;
-        }
-        string log;
-        lock (output) log = output.ToString();
-        throw new InvalidOperationException($"the daemon sent no READY=1 within 60 s (exited: {daemon.HasExited}); its output:\n{log}");
-    }
-
-    private static void Stop(Process daemon)
-    {
-        if (daemon.HasExited) return;
-        Process.Start("kill", ["-TERM", daemon.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
-        if (!daemon.WaitForExit(15_000)) daemon.Kill();
-        daemon.WaitForExit();
-    }
-
-    /// <summary>A field of /proc/{pid}/status in MB.</summary>
-    private static double Status(int pid, string field)
-    {
-        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
-        return long.Parse(line[field.Length..].Replace("kB", "", StringComparison.Ordinal).Trim(), CultureInfo.InvariantCulture) / 1024.0;
     }
 
     /// <summary>Takes the machine's pcscd lock (the test fixture's lock file), waiting while another run holds it.</summary>
@@ -182,15 +107,6 @@ internal static class StartBench
                 Thread.Sleep(200); // polling a lock file: there is no event to wait on
             }
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "Validator.sln"))) return d.FullName;
-        }
-        return Directory.GetCurrentDirectory();
     }
 
     private static Markdown Report(List<StartRow> rows, int deny)

@@ -252,11 +252,6 @@ public sealed class DenyList
     }
 
     // Struct comparers: sorting a million rows through a delegate comparer costs a call per comparison.
-    internal readonly struct IndexKeyOrder : IComparer<DenyIndexRow>
-    {
-        public int Compare(DenyIndexRow x, DenyIndexRow y) => x.CompareTo(y);
-    }
-
     private readonly struct KeyOrder : IComparer<DenyRow>
     {
         public int Compare(DenyRow x, DenyRow y) => x.CompareTo(y);

@@ -137,6 +137,58 @@ public class ListStoreTests
     }
 
     [Test]
+    public void A_streamed_snapshot_in_any_order_is_the_same_list_in_service_and_after_reopening()
+    {
+        // Over several chunks, shuffled, with one key listed twice: the later entry stays (its reason is Stolen), in the
+        // index built beside the write and in the list loaded back from the file.
+        var entries = Enumerable.Range(0, 5000).Select(i => Deny(i)).ToList();
+        entries.Add(Deny(1234, reason: DenyReason.Stolen) with { AddedAt = Added.AddHours(1) });
+        var shuffled = entries.OrderBy(_ => Random.Shared.Next()).ToArray();
+        (DenyKey, DenyReason)[] inService;
+        using (var lists = StoredLists.Open(DbPath, _time))
+        {
+            lists.ApplyDenySnapshot(7, shuffled, shuffled.Length);
+            inService = Keys(lists.Live.Current.DenyList);
+        }
+
+        using var reopened = StoredLists.Open(DbPath, _time);
+        var stored = reopened.ReadDenyEntries();
+        Assert.Multiple(() =>
+        {
+            Assert.That(inService, Has.Length.EqualTo(5000));
+            Assert.That(inService, Is.EqualTo(Keys(reopened.Live.Current.DenyList)));
+            Assert.That(inService.Select(k => DenyRow.From(k.Item1)), Is.Ordered.Using<DenyRow>(DenyRow.KeyOrder));
+            Assert.That(stored.Single(e => e.Token == TestCards.Token(1234)).Reason, Is.EqualTo(DenyReason.Stolen));
+            Assert.That(stored.Where(e => e.Token != TestCards.Token(1234)).Select(e => e.AddedAt).Distinct(), Is.EqualTo(new[] { Added }), "every added-at time is kept in the file");
+        });
+    }
+
+    [Test]
+    public void A_malformed_entry_deep_in_a_streamed_snapshot_leaves_the_old_list_in_force_and_nothing_behind()
+    {
+        using (var lists = StoredLists.Open(DbPath, _time))
+        {
+            lists.ApplyDenySnapshot(1, [Deny(1)]);
+            // Chunks of the new generation are committed before the bad entry is met (2,048 rows a chunk).
+            var stream = Enumerable.Range(0, 9000).Select(i => i == 8000 ? Deny(i, expiry: "27-1") : Deny(i));
+            Assert.That(() => lists.ApplyDenySnapshot(2, stream, 9000), Throws.ArgumentException);
+            Assert.That((lists.Live.Current.DenyStamp.Version, lists.Live.Current.DenyList.Count), Is.EqualTo((1L, 1)));
+        }
+        string[] collections;
+        using (var db = new LiteDB.LiteDatabase($"Filename={DbPath};Connection=direct"))
+        {
+            collections = db.GetCollectionNames().Where(n => n.StartsWith("deny", StringComparison.Ordinal)).ToArray();
+        }
+
+        using var reopened = StoredLists.Open(DbPath, _time);
+        Assert.Multiple(() =>
+        {
+            Assert.That(collections, Is.EqualTo(new[] { "deny_1" }), "the half-written generation was dropped at once");
+            Assert.That((reopened.Live.Current.DenyStamp.Version, reopened.Live.Current.DenyList.Count), Is.EqualTo((1L, 1)));
+        });
+    }
+
+    [Test]
     public void Many_deltas_are_folded_into_a_new_base_and_the_list_reopens_the_same()
     {
         var random = new Random(11);
