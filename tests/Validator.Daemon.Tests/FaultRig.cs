@@ -90,7 +90,17 @@ internal sealed class FaultRig : IDisposable
         var deadline = DateTime.UtcNow + Patience;
         while (true)
         {
-            var view = Backoffice.Admin.GetFromJsonAsync<DeviceView>($"/v1/admin/devices/{DeviceId}", Json).GetAwaiter().GetResult();
+            DeviceView? view;
+            try
+            {
+                view = Backoffice.Admin.GetFromJsonAsync<DeviceView>($"/v1/admin/devices/{DeviceId}", Json).GetAwaiter().GetResult();
+            }
+            catch (HttpRequestException e) when (e.StatusCode is { } status && (int)status >= 500)
+            {
+                // The reference back office failed: what it logged is the evidence.
+                Assert.Fail($"the back office answered {(int)status} to the device view; its output:\n{Backoffice.Process.Output}");
+                throw;
+            }
             if (view?.LastHeartbeat is { } heartbeat && done(heartbeat)) return heartbeat;
             if (DateTime.UtcNow > deadline) Assert.Fail($"no heartbeat {what}; last: {JsonSerializer.Serialize(view, Json)}");
             Thread.Sleep(100); // polling another process's HTTP API: there is no event to wait on

@@ -30,7 +30,7 @@ public sealed class ReaderMonitor_without_readers
         Assert.That(rig.Monitor.Readers, Is.Empty);
 
         var share = CpuShareOver(Window);
-        Assert.That(share, Is.LessThan(0.05), $"CPU share while idle with no reader: {share:P1}");
+        Assert.That(share, Is.LessThan(IdleShareLimit), $"CPU share while idle with no reader: {share:P1}");
         Assert.That(rig.Monitor.ServiceAvailable, Is.True);
         empty.Kill();
     }
@@ -40,10 +40,16 @@ public sealed class ReaderMonitor_without_readers
     {
         using var rig = new MonitorRig();
         var share = CpuShareOver(Window);
-        Assert.That(share, Is.LessThan(0.05), $"CPU share while pcscd is down: {share:P1}");
+        Assert.That(share, Is.LessThan(IdleShareLimit), $"CPU share while pcscd is down: {share:P1}");
         Assert.That(rig.Monitor.ServiceAvailable, Is.False);
         Assert.That(rig.Monitor.ContextsEstablished, Is.Zero);
     }
+
+    /// <summary>
+    /// A monitor that spins burns a whole core (share ≈ 1.0); the test process's own background work (tiered JIT,
+    /// finalizers, the runtime's spinning under contention) made 5.6–6.4 % on a busy CI machine, so the line is at 10 %.
+    /// </summary>
+    private const double IdleShareLimit = 0.10;
 
     private static double CpuShareOver(TimeSpan window)
     {

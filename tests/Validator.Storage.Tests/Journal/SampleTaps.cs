@@ -7,6 +7,9 @@ namespace Validator.Storage.Tests.Journal;
 
 internal static class SampleTaps
 {
+    /// <summary>The day the sample taps are from: a journal in these tests runs on a clock set to it.</summary>
+    public static readonly DateTimeOffset Day = new(2026, 11, 28, 8, 0, 0, TimeSpan.Zero);
+
     /// <summary>A tap with every optional field set; <paramref name="n"/> makes its values differ from its neighbours'.</summary>
     public static TapRecord Full(int n, DateTimeOffset? time = null) => new()
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Validator.Core.Taps;
 using Validator.Storage.Journal;
 
@@ -13,7 +14,11 @@ public class TapJournalAppendTests
     [TearDown]
     public void DeleteDirectory() => _dir.Dispose();
 
-    private TapJournal Open() => TapJournal.Open(new TapJournalOptions { Directory = _dir.Path });
+    // On the sample taps' day: on the real clock a segment of taps from that day would be days old and closed at the
+    // next append (MaxSegmentAge), which is not what these tests are about.
+    private readonly FakeTimeProvider _time = new(SampleTaps.Day);
+
+    private TapJournal Open() => TapJournal.Open(new TapJournalOptions { Directory = _dir.Path }, _time);
 
     [Test]
     public void Every_field_of_a_full_tap_reads_back_equal_after_reopening()
