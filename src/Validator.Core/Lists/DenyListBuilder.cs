@@ -83,7 +83,9 @@ public sealed class DenyListBuilder
             DenyRowSort.Sort(rows, default);
             for (var i = 1; i < rows.Length; i++)
             {
-                if (rows[i - 1].SameKey(rows[i])) return false;
+                if (!rows[i - 1].SameKey(rows[i])) continue;
+                _rows.Shrink(0); // its pages go back now, not when the finalizer runs: the caller builds the list again
+                return false;
             }
         }
         list = DenyList.Create(_rows, null);

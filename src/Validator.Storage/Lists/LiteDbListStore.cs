@@ -127,22 +127,7 @@ public sealed class LiteDbListStore : IDisposable
     {
         var meta = ReadMeta(DenyMeta);
         if (meta.Generation == 0) return DenyList.Empty;
-        var chunks = ExistingCollection(DenyPrefix, meta.Generation);
-        // Unpacked straight into the list's own memory: no staging array beside it.
-        var builder = new DenyListBuilder(meta.BaseCount);
-        var expected = (meta.BaseCount + DenyChunks.RowsPerChunk - 1) / DenyChunks.RowsPerChunk;
-        for (var first = 0; first < expected; first += ChunksPerRead)
-        {
-            // Separate bounded queries: a single query pins every page it read in LiteDB's cache until it ends
-            // (measured: 29 MB for a million entries' chunks, 14 MB read this way).
-            foreach (var chunk in chunks.Find(Query.Between("_id", first, first + ChunksPerRead - 1)).OrderBy(c => c["_id"].AsInt32))
-            {
-                CheckHash(chunk, "rows");
-                DenyChunks.Unpack(Binary(chunk, "rows"), builder, meta.BaseCount);
-            }
-        }
-        if (builder.Count != meta.BaseCount) throw new FormatException($"the deny list holds {builder.Count} rows, its header says {meta.BaseCount}");
-        var list = builder.Build(keepAddedTimes);
+        var list = LoadBase(meta.Generation, meta.BaseCount, keepAddedTimes);
 
         var version = meta.BaseVersion;
         foreach (var delta in _db.GetCollection(DenyDeltaPrefix + Number(meta.Generation)).Find(Query.All("_id", Query.Ascending)))
@@ -155,6 +140,27 @@ public sealed class LiteDbListStore : IDisposable
         if (version != meta.Version) throw new FormatException($"the deny list deltas end at version {version}, its header says {meta.Version}");
         return list;
     });
+
+    /// <summary>The base rows of deny generation <paramref name="generation"/> (<paramref name="count"/> of them) as a list, deltas not applied.</summary>
+    private DenyList LoadBase(int generation, int count, bool keepAddedTimes)
+    {
+        var chunks = ExistingCollection(DenyPrefix, generation);
+        // Unpacked straight into the list's own memory: no staging array beside it.
+        var builder = new DenyListBuilder(count);
+        var expected = (count + DenyChunks.RowsPerChunk - 1) / DenyChunks.RowsPerChunk;
+        for (var first = 0; first < expected; first += ChunksPerRead)
+        {
+            // Separate bounded queries: a single query pins every page it read in LiteDB's cache until it ends
+            // (measured: 29 MB for a million entries' chunks, 14 MB read this way).
+            foreach (var chunk in chunks.Find(Query.Between("_id", first, first + ChunksPerRead - 1)).OrderBy(c => c["_id"].AsInt32))
+            {
+                CheckHash(chunk, "rows");
+                DenyChunks.Unpack(Binary(chunk, "rows"), builder, count);
+            }
+        }
+        if (builder.Count != count) throw new FormatException($"the deny list holds {builder.Count} rows, its header says {count}");
+        return builder.Build(keepAddedTimes);
+    }
 
     /// <summary>Builds the entitlement index. Throws <see cref="ListStoreCorruptException"/> on damage.</summary>
     public EntitlementIndex LoadEntitlements() => Guarded(() =>
@@ -205,13 +211,17 @@ public sealed class LiteDbListStore : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         var index = new DenyListBuilder(count, keepAddedTimes: false);
         var next = ReadMeta(DenyMeta).Generation + 1;
+        DenyList? list = null;
         WriteGeneration(DenyMeta, [DenyPrefix, DenyDeltaPrefix], next, collection =>
         {
             InsertChunks(collection, Chunks(rows, index, count));
             if (index.Count != count) throw new ArgumentException($"The deny list holds {index.Count} entries, not the {count} it states.", nameof(rows));
+            // Settled before the switch, so a failure here leaves the old generation in force in the file as in memory.
+            // A key listed twice is settled by the added-at times, which only the new generation holds: read back as at
+            // start-up (the index's own rows were handed back when it found the repeat).
+            list = index.TryBuildUnique(out var unique) ? unique : LoadBase(next, count, keepAddedTimes: false);
         }, new ListMeta(version, at, next, count, version));
-        // A key listed twice is settled by the added-at times, which only the file holds now: read back as at start-up.
-        return index.TryBuildUnique(out var list) ? list : LoadDenyList(keepAddedTimes: false);
+        return list!;
     }
 
     /// <summary>Stores a deny list delta in one transaction; refused (nothing written) unless the stored version is its from-version.</summary>
@@ -338,7 +348,11 @@ public sealed class LiteDbListStore : IDisposable
         catch
         {
             // A malformed entry half-way through a download: the old generation is still the one in force.
-            foreach (var prefix in prefixes) _db.DropCollection(prefix + Number(next));
+            foreach (var prefix in prefixes)
+            {
+                if (prefix == DenyPrefix) DropChunks(prefix + Number(next));
+                else _db.DropCollection(prefix + Number(next));
+            }
             throw;
         }
         foreach (var prefix in prefixes)

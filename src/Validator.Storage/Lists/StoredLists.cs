@@ -111,9 +111,15 @@ public sealed class StoredLists : IDisposable
     public ListUpdateResult ApplyDenySnapshot(long version, IEnumerable<DenyEntry> entries, int count)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        var result = SwapStreamedDenySnapshot(version, entries, count);
-        ReturnUpdateMemory();
-        return result;
+        try
+        {
+            return SwapStreamedDenySnapshot(version, entries, count);
+        }
+        finally
+        {
+            // Refused half-way (a malformed entry deep in a signed package) leaves as much garbage as a success.
+            ReturnUpdateMemory();
+        }
     }
 
     // Not inlined: the old list must not sit in a local of a frame still running when the collection starts.
@@ -123,10 +129,16 @@ public sealed class StoredLists : IDisposable
         lock (_writers)
         {
             var stamp = new ListStamp(version, _time.GetUtcNow());
-            var index = _store.WriteDenySnapshot(version, entries.Select(DenyRow.From), count, stamp.UpdatedAt);
-            Live.Update(s => s.With(index, stamp));
-            ReleaseCache();
-            return new ListUpdateResult(ListUpdateStatus.Applied, version);
+            try
+            {
+                var index = _store.WriteDenySnapshot(version, entries.Select(DenyRow.From), count, stamp.UpdatedAt);
+                Live.Update(s => s.With(index, stamp));
+                return new ListUpdateResult(ListUpdateStatus.Applied, version);
+            }
+            finally
+            {
+                ReleaseCache(); // the pages written, and those of a generation dropped half-way, leave with the cache
+            }
         }
     }
 

@@ -137,12 +137,13 @@ public class ListStoreTests
     }
 
     [Test]
-    public void A_streamed_snapshot_in_any_order_is_the_same_list_in_service_and_after_reopening()
+    public void A_streamed_snapshot_in_any_order_is_the_same_list_in_service_and_after_reopening([Values] bool keyListedTwice)
     {
-        // Over several chunks, shuffled, with one key listed twice: the later entry stays (its reason is Stolen), in the
+        // Over several chunks, shuffled; with a key listed twice the later entry stays (its reason is Stolen), in the
         // index built beside the write and in the list loaded back from the file.
         var entries = Enumerable.Range(0, 5000).Select(i => Deny(i)).ToList();
-        entries.Add(Deny(1234, reason: DenyReason.Stolen) with { AddedAt = Added.AddHours(1) });
+        if (keyListedTwice) entries.Add(Deny(1234, reason: DenyReason.Stolen) with { AddedAt = Added.AddHours(1) });
+        else entries[1234] = Deny(1234, reason: DenyReason.Stolen);
         var shuffled = entries.OrderBy(_ => Random.Shared.Next()).ToArray();
         (DenyKey, DenyReason)[] inService;
         using (var lists = StoredLists.Open(DbPath, _time))
@@ -169,9 +170,10 @@ public class ListStoreTests
         using (var lists = StoredLists.Open(DbPath, _time))
         {
             lists.ApplyDenySnapshot(1, [Deny(1)]);
-            // Chunks of the new generation are committed before the bad entry is met (2,048 rows a chunk).
-            var stream = Enumerable.Range(0, 9000).Select(i => i == 8000 ? Deny(i, expiry: "27-1") : Deny(i));
-            Assert.That(() => lists.ApplyDenySnapshot(2, stream, 9000), Throws.ArgumentException);
+            // Chunks of the new generation are committed before the bad entry is met (2,048 rows a chunk, 16 chunks a
+            // transaction: 32,768 rows).
+            var stream = Enumerable.Range(0, 40_000).Select(i => i == 35_000 ? Deny(i, expiry: "27-1") : Deny(i));
+            Assert.That(() => lists.ApplyDenySnapshot(2, stream, 40_000), Throws.ArgumentException);
             Assert.That((lists.Live.Current.DenyStamp.Version, lists.Live.Current.DenyList.Count), Is.EqualTo((1L, 1)));
         }
         string[] collections;
