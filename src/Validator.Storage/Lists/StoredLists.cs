@@ -89,16 +89,16 @@ public sealed class StoredLists : IDisposable
     }
 
     /// <summary>
-    /// Replaces the deny list with a full snapshot. Entries are streamed into a packed index (28 bytes each while it is
-    /// written, 20 in service; a million-entry download is not held as a million objects), written as a new generation,
-    /// and swapped in. A collection is indexed into a list of exactly its size; for a bare stream pass the count the snapshot states
-    /// (<see cref="ApplyDenySnapshot(long, IEnumerable{DenyEntry}, int)"/>).
-    /// Throws <see cref="ArgumentException"/> on a malformed entry, with nothing changed.
+    /// Replaces the deny list with a full snapshot, written as a new generation and swapped in
+    /// (<see cref="ApplyDenySnapshot(long, IEnumerable{DenyEntry}, int)"/>); a sequence that does not know its count is
+    /// counted in memory first. Throws <see cref="ArgumentException"/> on a malformed entry, with nothing changed.
     /// </summary>
     public ListUpdateResult ApplyDenySnapshot(long version, IEnumerable<DenyEntry> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        return ApplyDenySnapshot(version, () => DenyList.Build(entries));
+        if (entries.TryGetNonEnumeratedCount(out var count)) return ApplyDenySnapshot(version, entries, count);
+        var all = entries.ToList();
+        return ApplyDenySnapshot(version, all, all.Count);
     }
 
     /// <summary>
@@ -139,30 +139,6 @@ public sealed class StoredLists : IDisposable
             {
                 ReleaseCache(); // the pages written, and those of a generation dropped half-way, leave with the cache
             }
-        }
-    }
-
-    private ListUpdateResult ApplyDenySnapshot(long version, Func<DenyList> build)
-    {
-        var result = SwapDenySnapshot(version, build);
-        ReturnUpdateMemory();
-        return result;
-    }
-
-    // Not inlined: the old list must not sit in a local of a frame still running when the collection starts.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private ListUpdateResult SwapDenySnapshot(long version, Func<DenyList> build)
-    {
-        lock (_writers)
-        {
-            var full = build();
-            var stamp = new ListStamp(version, _time.GetUtcNow());
-            _store.WriteDenySnapshot(version, full, stamp.UpdatedAt);
-            // Taps need no added-at times; their 8 MB a million go with the collection after the swap.
-            var index = full.WithoutAddedTimes();
-            Live.Update(s => s.With(index, stamp));
-            ReleaseCache();
-            return new ListUpdateResult(ListUpdateStatus.Applied, version);
         }
     }
 

@@ -144,7 +144,8 @@ public class ListStoreTests
         var entries = Enumerable.Range(0, 5000).Select(i => Deny(i)).ToList();
         if (keyListedTwice) entries.Add(Deny(1234, reason: DenyReason.Stolen) with { AddedAt = Added.AddHours(1) });
         else entries[1234] = Deny(1234, reason: DenyReason.Stolen);
-        var shuffled = entries.OrderBy(_ => Random.Shared.Next()).ToArray();
+        var random = new Random(7);
+        var shuffled = entries.OrderBy(_ => random.Next()).ToArray();
         (DenyKey, DenyReason)[] inService;
         using (var lists = StoredLists.Open(DbPath, _time))
         {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Validator.Core.Cards;
 using Validator.Core.Lists;
 using Validator.Core.Taps;
@@ -7,8 +8,18 @@ namespace Validator.Storage.Tests.Journal;
 
 internal static class SampleTaps
 {
-    /// <summary>The day the sample taps are from: a journal in these tests runs on a clock set to it.</summary>
+    /// <summary>The day the sample taps are from.</summary>
     public static readonly DateTimeOffset Day = new(2026, 11, 28, 8, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The journal in <paramref name="directory"/> with default options, on a clock stopped on <see cref="Day"/>.</summary>
+    public static TapJournal OpenJournal(string directory) => OpenJournal(new TapJournalOptions { Directory = directory });
+
+    /// <summary>
+    /// The journal with <paramref name="options"/> on a clock stopped on <see cref="Day"/>: on the real clock these taps
+    /// grow old, and the journal closes their segment at the next append after a day (MaxSegmentAge) and deletes them
+    /// once acknowledged after 30 (Retention), which is not what the tests using them are about.
+    /// </summary>
+    public static TapJournal OpenJournal(TapJournalOptions options) => TapJournal.Open(options, new FakeTimeProvider(Day));
 
     /// <summary>A tap with every optional field set; <paramref name="n"/> makes its values differ from its neighbours'.</summary>
     public static TapRecord Full(int n, DateTimeOffset? time = null) => new()

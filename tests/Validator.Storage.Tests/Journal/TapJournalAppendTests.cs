@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
 using Validator.Core.Taps;
 using Validator.Storage.Journal;
 
@@ -14,11 +13,7 @@ public class TapJournalAppendTests
     [TearDown]
     public void DeleteDirectory() => _dir.Dispose();
 
-    // On the sample taps' day: on the real clock a segment of taps from that day would be days old and closed at the
-    // next append (MaxSegmentAge), which is not what these tests are about.
-    private readonly FakeTimeProvider _time = new(SampleTaps.Day);
-
-    private TapJournal Open() => TapJournal.Open(new TapJournalOptions { Directory = _dir.Path }, _time);
+    private TapJournal Open() => SampleTaps.OpenJournal(_dir.Path);
 
     [Test]
     public void Every_field_of_a_full_tap_reads_back_equal_after_reopening()
@@ -87,7 +82,7 @@ public class TapJournalAppendTests
     [Test]
     public void Segments_roll_over_at_the_size_limit_and_reads_cross_them_in_order()
     {
-        using var journal = TapJournal.Open(new TapJournalOptions { Directory = _dir.Path, MaxSegmentBytes = 4096 });
+        using var journal = SampleTaps.OpenJournal(new TapJournalOptions { Directory = _dir.Path, MaxSegmentBytes = 4096 });
         for (var i = 0; i < 200; i++) journal.Append(SampleTaps.Full(i));
 
         Assert.That(_dir.Segments(), Has.Length.GreaterThan(3));

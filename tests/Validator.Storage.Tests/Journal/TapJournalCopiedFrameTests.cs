@@ -17,7 +17,7 @@ public class TapJournalCopiedFrameTests
     [TearDown]
     public void DeleteDirectory() => _dir.Dispose();
 
-    private TapJournal Open() => TapJournal.Open(new TapJournalOptions { Directory = _dir.Path, MaxSegmentBytes = 4 * 1024 });
+    private TapJournal Open() => SampleTaps.OpenJournal(new TapJournalOptions { Directory = _dir.Path, MaxSegmentBytes = 4 * 1024 });
 
     private List<long> WriteAndReadAllBack(int count, Action<string[]> damage)
     {

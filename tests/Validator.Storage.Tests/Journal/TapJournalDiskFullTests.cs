@@ -32,7 +32,7 @@ public class TapJournalDiskFullTests
     {
         var journalDir = Path.Combine(_mountPoint.Path, "journal");
         var filler = Path.Combine(_mountPoint.Path, "filler");
-        using var journal = TapJournal.Open(new TapJournalOptions { Directory = journalDir, MaxSegmentBytes = 64 * 1024 });
+        using var journal = SampleTaps.OpenJournal(new TapJournalOptions { Directory = journalDir, MaxSegmentBytes = 64 * 1024 });
         var written = new List<long>();
         JournalUnavailableException? full = null;
         using (var fill = new FileStream(filler, FileMode.CreateNew))
@@ -70,7 +70,7 @@ public class TapJournalDiskFullTests
         Assert.That(after.Sequence, Is.EqualTo(written[^1] + 1), "the failed tap used no sequence number");
 
         journal.Dispose();
-        using var reopened = TapJournal.Open(new TapJournalOptions { Directory = journalDir });
+        using var reopened = SampleTaps.OpenJournal(new TapJournalOptions { Directory = journalDir });
         Assert.That(reopened.OpenReport.Clean, Is.True);
         Assert.That(SampleTaps.ReadAll(reopened).Select(t => t.Sequence), Is.EqualTo(written.Append(after.Sequence)));
     }

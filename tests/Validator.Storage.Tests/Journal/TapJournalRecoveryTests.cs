@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
 using Validator.Storage.Journal;
 
 namespace Validator.Storage.Tests.Journal;
@@ -13,11 +12,7 @@ public class TapJournalRecoveryTests
     [TearDown]
     public void DeleteDirectory() => _dir.Dispose();
 
-    // On the sample taps' day: on the real clock a segment of taps from that day would be days old and closed at the
-    // next append (MaxSegmentAge), which is not what these tests are about.
-    private readonly FakeTimeProvider _time = new(SampleTaps.Day);
-
-    private TapJournal Open() => TapJournal.Open(new TapJournalOptions { Directory = _dir.Path }, _time);
+    private TapJournal Open() => SampleTaps.OpenJournal(_dir.Path);
 
     /// <summary>Writes <paramref name="count"/> taps and returns each record's [start, end) in the single segment.</summary>
     private List<(long Start, long End)> WriteTaps(int count)

@@ -12,7 +12,7 @@ public class TapJournalUploadTests
     [TearDown]
     public void DeleteDirectory() => _dir.Dispose();
 
-    private TapJournal Open() => TapJournal.Open(new TapJournalOptions { Directory = _dir.Path, MaxSegmentBytes = 4096 });
+    private TapJournal Open() => SampleTaps.OpenJournal(new TapJournalOptions { Directory = _dir.Path, MaxSegmentBytes = 4096 });
 
     [Test]
     public void Unsent_taps_come_in_sequence_order_in_batches_of_at_most_the_requested_size()
