@@ -173,11 +173,10 @@ public sealed partial class Power_loss
         public static Damage Apply(string data, Target target, Mode mode, Random random)
         {
             var journal = Path.Combine(data, "journal");
+            var segments = Directory.EnumerateFiles(journal, "*.tapj").Order(StringComparer.Ordinal).ToList();
             var file = target switch
             {
-                Target.Segment => Directory.EnumerateFiles(journal, "*.tapj").Order(StringComparer.Ordinal).ToList() is { Count: > 0 } segments
-                    ? segments[random.Next(segments.Count)]
-                    : null,
+                Target.Segment => segments.Count > 0 ? segments[random.Next(segments.Count)] : null,
                 Target.Cursor => Path.Combine(journal, "acknowledged"),
                 Target.Lists => Path.Combine(data, "lists.db"),
                 _ => Path.Combine(data, "lists-log.db"),
@@ -214,7 +213,7 @@ public sealed partial class Power_loss
             if (!changed) return new Damage(target, mode, file, detail + " (same bytes)", false, [], Changed: false);
             return target switch
             {
-                Target.Segment => SegmentDamage(file, before, from, to, mode, detail),
+                Target.Segment => SegmentDamage(file, before, from, to, mode, detail, newest: file == segments[^1]),
                 Target.Cursor => new Damage(target, mode, file, detail, true, []),
                 // LiteDB has no page checksums: a change may be invisible (free space, unused header bytes) or make the
                 // store unreadable (then it is set aside). Either way the decisions after the restart must be right.
@@ -226,7 +225,8 @@ public sealed partial class Power_loss
         /// Records are [magic 4][length 4][CRC 4][payload], the payload's sequence at byte 19. Found by their magic rather
         /// than walked from the start, so a segment damaged before (a skipped region inside) is read right too.
         /// </summary>
-        private static Damage SegmentDamage(string file, byte[] before, long from, long to, Mode mode, string detail)
+        /// The newest segment is pre-zeroed: after its last record come zeros, free space that is not a record.
+        private static Damage SegmentDamage(string file, byte[] before, long from, long to, Mode mode, string detail, bool newest)
         {
             ReadOnlySpan<byte> magic = [0xD7, 0x4A, 0x54, 0x31];
             var hit = new List<long>();
@@ -240,8 +240,15 @@ public sealed partial class Power_loss
                 if (from == offset || from == end) boundary = true;
                 if (offset < to && end > from) hit.Add(BinaryPrimitives.ReadInt64LittleEndian(before.AsSpan(offset + 12 + 19)));
             }
+            var used = newest ? before.AsSpan().LastIndexOfAnyExcept((byte)0) + 1 : before.Length;
             // A cut between two records leaves a shorter, valid segment: nothing to notice, the records after it are gone.
-            var mustNotice = mode != Mode.Truncate || !boundary;
+            // So does a cut in the newest segment's free space, and zeros from a record's start over the rest of its records.
+            var mustNotice = mode switch
+            {
+                Mode.Truncate => !boundary && from < used,
+                Mode.Zero when newest && boundary && to >= used => false,
+                _ => true,
+            };
             return new Damage(Target.Segment, mode, file, detail, mustNotice, hit);
         }
     }

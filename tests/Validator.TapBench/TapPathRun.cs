@@ -15,12 +15,13 @@ internal static class TapPathRun
         var options = new VpcdOptions { ApduDelay = apduDelay };
         var rows = new List<IReadOnlyList<string>>();
         var allocationRows = new List<IReadOnlyList<string>>();
-        var results = new List<(string Profile, Latencies Total, Latencies Overhead)>();
+        var results = new List<(string Profile, Latencies Total, Latencies Overhead, Latencies Own, Latencies Floor)>();
         var phaseRows = new List<IReadOnlyList<string>>();
         foreach (var profile in profiles)
         {
             var total = new Latencies();
             var floor = new Latencies();
+            var own = new Latencies();
             var reasons = new SortedDictionary<string, int>(StringComparer.Ordinal);
             var timings = new List<Validator.Core.Taps.TapTimings>();
             var apdus = 0;
@@ -40,6 +41,7 @@ internal static class TapPathRun
                     continue;
                 }
                 total.Add(tap.Milliseconds);
+                own.Add(tap.Milliseconds - tap.PcscMilliseconds);
                 floor.Add(raw);
                 allocated += tap.AllocatedBytes;
                 timings.Add(tap.Result.Timings);
@@ -52,16 +54,17 @@ internal static class TapPathRun
             rows.Add([name, apdus.ToString(CultureInfo.InvariantCulture), "card present → first pin change", .. total.Cells()]);
             rows.Add([name, apdus.ToString(CultureInfo.InvariantCulture), "floor: same APDUs raw (connect + exchange)", .. floor.Cells()]);
             rows.Add([name, apdus.ToString(CultureInfo.InvariantCulture), "**validator overhead** (paired difference)", .. overhead.Cells()]);
+            rows.Add([name, apdus.ToString(CultureInfo.InvariantCulture), "**validator's own time** (the tap minus its own PC/SC calls)", .. own.Cells()]);
             allocationRows.Add([name, decided, string.Create(CultureInfo.InvariantCulture, $"{allocated / (double)taps / 1024:F1} KiB"),
                 (GC.CollectionCount(0) - gen0).ToString(CultureInfo.InvariantCulture), (GC.CollectionCount(2) - gen2).ToString(CultureInfo.InvariantCulture)]);
-            results.Add((name, total, overhead));
+            results.Add((name, total, overhead, own, floor));
             phaseRows.AddRange(Phases(name, total, timings));
         }
 
         var delay = apduDelay > TimeSpan.Zero ? string.Create(CultureInfo.InvariantCulture, $"the virtual card waits {apduDelay.TotalMilliseconds:F0} ms before each answer (radio time)") : "no card delay";
         report.Table(
             string.Create(CultureInfo.InvariantCulture,
-                $"Tap path through pcscd + vpcd, card present → first feedback pin change, {taps:N0} taps per profile after {warmup} warm-up, {denyCount:N0} deny entries and 100,000 entitlements in LiteDB, journal with fdatasync, {delay}; floor: right after each tap, with the card still on the reader, the same APDUs sent raw through libpcsclite (SCardConnect + SCardTransmit, no validator logic); overhead: the paired difference, so it holds everything the validator adds, its reader monitor's event hand-over included:"),
+                $"Tap path through pcscd + vpcd, card present → first feedback pin change, {taps:N0} taps per profile after {warmup} warm-up, {denyCount:N0} deny entries and 100,000 entitlements in LiteDB, journal with fdatasync, {delay}; floor: right after each tap, with the card still on the reader, the same APDUs sent raw through libpcsclite (SCardConnect + SCardTransmit, no validator logic); overhead: the paired difference, so it holds everything the validator adds, its reader monitor's event hand-over included, and also the difference between two separate runs of the same exchanges; the validator's own time: the same tap minus the time inside that tap's own SCardConnect and SCardTransmit calls, so pcscd's and the card's share is taken out of the very tap it happened in:"),
             ["profile", "APDUs", "measured", .. Latencies.Headers],
             rows);
         report.Table(
@@ -74,7 +77,7 @@ internal static class TapPathRun
             "Decisions and allocation during those taps (allocation: all threads, from card present to feedback; collections during the measured taps):",
             ["profile", "decisions", "allocated per tap", "gen-0 GCs", "gen-2 GCs"],
             allocationRows);
-        foreach (var (name, total, overhead) in results)
+        foreach (var (name, total, overhead, own, floor) in results)
         {
             if (apduDelay > TimeSpan.Zero)
             {
@@ -82,8 +85,9 @@ internal static class TapPathRun
             }
             else
             {
-                report.Target($"{name} validator overhead p99 ≤ 2 ms", overhead.P(0.99) <= 2, Latencies.Ms(overhead.P(0.99)));
-                report.Target($"{name} tap-to-feedback p99 ≤ 5 ms", total.P(0.99) <= 5, Latencies.Ms(total.P(0.99)));
+                report.Target($"{name} validator overhead p99 ≤ 2 ms (paired difference)", overhead.P(0.99) <= 2, Latencies.Ms(overhead.P(0.99)));
+                report.Target($"{name} validator's own time p99 ≤ 2 ms (tap minus its PC/SC calls)", own.P(0.99) <= 2, Latencies.Ms(own.P(0.99)));
+                report.Target($"{name} tap-to-feedback p99 ≤ 5 ms", total.P(0.99) <= 5, $"{Latencies.Ms(total.P(0.99))}; the floor alone: {Latencies.Ms(floor.P(0.99))}");
             }
         }
     }

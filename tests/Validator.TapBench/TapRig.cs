@@ -18,8 +18,27 @@ using Validator.BenchKit;
 
 namespace Validator.TapBench;
 
-/// <summary>One tap through the validator: card present → first pin change, what was decided, what it allocated.</summary>
-internal readonly record struct TapOutcome(double Milliseconds, TapResult Result, long AllocatedBytes);
+/// <summary>
+/// One tap through the validator: card present → first pin change, how much of it was spent inside the tap's own PC/SC
+/// calls (SCardConnect and each SCardTransmit, i.e. pcscd and the card), what was decided, what it allocated.
+/// </summary>
+internal readonly record struct TapOutcome(double Milliseconds, double PcscMilliseconds, TapResult Result, long AllocatedBytes);
+
+/// <summary>A card transport that adds up the time spent in its exchanges (the PC/SC calls), nothing else.</summary>
+internal sealed class TimedTransport(ICardTransport inner) : ICardTransport
+{
+    public long Ticks { get; private set; }
+
+    public ReadOnlyMemory<byte> Atr => inner.Atr;
+
+    public TransportResult Exchange(ReadOnlySpan<byte> command, Span<byte> response)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var result = inner.Exchange(command, response);
+        Ticks += Stopwatch.GetTimestamp() - start;
+        return result;
+    }
+}
 
 /// <summary>
 /// The validator's tap path as the daemon wires it (reader monitor → arrival queue → connect → read → decide → journal
@@ -137,9 +156,12 @@ internal sealed class TapRig : IDisposable
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         Volatile.Write(ref _tapThread, Environment.CurrentManagedThreadId);
         Interlocked.Exchange(ref _firstPin, 0);
+        var connecting = Stopwatch.GetTimestamp();
         if (!_connector.TryConnect(reader, atr, out var connected, out var fault, out var detail)) throw new InvalidOperationException($"{fault} {detail}");
+        var connectTicks = Stopwatch.GetTimestamp() - connecting;
         TapResult result;
-        using (connected) result = _processor.Process(new IsoCardChannel(connected!), Stopwatch.GetElapsedTime(since));
+        var timed = new TimedTransport(connected!);
+        using (connected) result = _processor.Process(new IsoCardChannel(timed), Stopwatch.GetElapsedTime(since));
         var pin = Interlocked.Read(ref _firstPin);
         if (pin == 0) throw new InvalidOperationException("the tap changed no feedback pin");
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
@@ -147,7 +169,8 @@ internal sealed class TapRig : IDisposable
         // The next tap may show the same pattern, whose first frame would change no pin while this one still shows: put up
         // amber (tap again) in between, outside the clock; the bench's cards are always read, so never amber themselves.
         _feedback.Show(result.Signal == Validator.Core.Feedback.TapSignal.TapAgain ? Validator.Core.Feedback.TapSignal.Accepted : Validator.Core.Feedback.TapSignal.TapAgain);
-        return new TapOutcome(Stopwatch.GetElapsedTime(since, pin).TotalMilliseconds, result, allocated);
+        var pcsc = TimeSpan.FromTicks((connectTicks + timed.Ticks) * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
+        return new TapOutcome(Stopwatch.GetElapsedTime(since, pin).TotalMilliseconds, pcsc.TotalMilliseconds, result, allocated);
     }
 
     /// <summary>The floor: <paramref name="commands"/> sent raw (connect + exchange, no validator logic), in milliseconds.</summary>

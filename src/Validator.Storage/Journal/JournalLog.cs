@@ -11,7 +11,7 @@ internal static partial class JournalLog
     [LoggerMessage(2, LogLevel.Warning, "Tap journal: {Length} damaged bytes at {Offset} in {Segment} skipped (checksum); records after it kept")]
     public static partial void Corrupt(ILogger logger, string segment, long offset, long length);
 
-    [LoggerMessage(3, LogLevel.Warning, "Tap journal: torn last write of {Length} bytes at {Offset} in {Segment} cut off")]
+    [LoggerMessage(3, LogLevel.Warning, "Tap journal: torn last write of {Length} bytes at {Offset} in {Segment} cleared")]
     public static partial void TornTail(ILogger logger, string segment, long offset, long length);
 
     [LoggerMessage(4, LogLevel.Warning, "Tap journal: upload cursor {Path} is damaged; unsent taps start again from the oldest kept")]
@@ -25,4 +25,10 @@ internal static partial class JournalLog
 
     [LoggerMessage(7, LogLevel.Error, "Tap journal append failed ({Fault})")]
     public static partial void AppendFailed(ILogger logger, JournalFault fault, Exception exception);
+
+    [LoggerMessage(8, LogLevel.Warning, "Tap journal: no pre-zeroed spare segment ({Free} bytes free, a spare takes {Size}); the next segment grows as it is written")]
+    public static partial void SpareSkipped(ILogger logger, long free, long size);
+
+    [LoggerMessage(9, LogLevel.Warning, "Tap journal: the pre-zeroed spare segment could not be prepared; the next segment grows as it is written")]
+    public static partial void SpareFailed(ILogger logger, Exception exception);
 }

@@ -15,7 +15,7 @@ public sealed record JournalOpenReport
     /// <summary>Total bytes in <see cref="CorruptRegions"/>.</summary>
     public required long CorruptBytes { get; init; }
 
-    /// <summary>Bytes of a torn last write cut off the end of the newest segment (a crash or power loss mid-append).</summary>
+    /// <summary>Bytes of a torn last write cleared at the end of the newest segment (a crash or power loss mid-append), up to its last non-zero byte.</summary>
     public required long TornTailBytes { get; init; }
 
     /// <summary>True when the upload cursor file failed its check and was reset to 0 (taps are sent again, never lost).</summary>

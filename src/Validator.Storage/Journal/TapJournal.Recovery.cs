@@ -25,7 +25,8 @@ public sealed partial class TapJournal
             // A segment holds the sequences from its name up to the next segment's name: an intact frame outside that
             // range is a copy that damage put there (the original is in its own segment) and must not be read twice.
             var nextName = i + 1 < files.Count ? files[i + 1].Sequence : long.MaxValue;
-            var scan = SegmentScan.Run(ReadSegment(path), nameSequence - 1, skipFrom: nextName);
+            var data = ReadSegment(path);
+            var scan = SegmentScan.Run(data, nameSequence - 1, skipFrom: nextName);
             var isNewest = i == files.Count - 1;
             var earliest = now;
             foreach (var record in scan.Records)
@@ -40,9 +41,13 @@ public sealed partial class TapJournal
             {
                 if (isNewest && region == scan.Tail)
                 {
-                    // Only the newest segment can end in a torn write: a segment is closed after its last synced record.
-                    CutTornTail(segment, region);
-                    tornBytes += region.Length;
+                    // Only the newest segment can end in a torn write or in zeros not yet written over (a pre-zeroed
+                    // segment): a segment is closed after its last synced record and trimmed to it.
+                    segment.Length = region.Offset;
+                    var written = data.AsSpan(region.Offset, region.Length).LastIndexOfAnyExcept((byte)0) + 1;
+                    if (written == 0) continue;
+                    ZeroTornTail(segment, region.Offset, written);
+                    tornBytes += written;
                     continue;
                 }
 
@@ -60,6 +65,7 @@ public sealed partial class TapJournal
 
         _nextSequence = highest + 1;
         if (_segments.Count > 0) _active = OpenForAppend(_segments[^1]);
+        ResetSpareLocked();
         PruneLocked();
         _quotaAlarm = IsOverAlarmLocked();
         JournalLog.Opened(_logger, _segments.Count, records, _nextSequence);
@@ -87,19 +93,22 @@ public sealed partial class TapJournal
         }
     }
 
-    private void CutTornTail(Segment segment, CorruptRegion tail)
+    /// <summary>
+    /// Overwrites a torn last write with zeros, so the segment ends in free space again: a pre-zeroed segment keeps its
+    /// preallocation, and the next append goes where the torn one began.
+    /// </summary>
+    private void ZeroTornTail(Segment segment, int offset, int length)
     {
-        JournalLog.TornTail(_logger, Path.GetFileName(segment.Path), tail.Offset, tail.Length);
+        JournalLog.TornTail(_logger, Path.GetFileName(segment.Path), offset, length);
         try
         {
             using var handle = File.OpenHandle(segment.Path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
-            RandomAccess.SetLength(handle, tail.Offset);
+            RandomAccess.Write(handle, new byte[length], offset);
             Durability.FlushData(handle);
-            segment.Length = tail.Offset;
         }
         catch (IOException ex)
         {
-            throw new JournalUnavailableException(JournalFault.WriteFailed, $"The torn end of {segment.Path} could not be cut off.", ex);
+            throw new JournalUnavailableException(JournalFault.WriteFailed, $"The torn end of {segment.Path} could not be cleared.", ex);
         }
     }
 

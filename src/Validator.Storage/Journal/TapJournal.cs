@@ -162,6 +162,16 @@ public sealed partial class TapJournal : Validator.Core.Taps.ITapJournal, IDispo
         {
             if (_disposed) return;
             _disposed = true;
+            // The spare's file work is short, and the directory stays this process's until it is done.
+            try
+            {
+                _spareWork.Wait();
+            }
+            catch (AggregateException)
+            {
+                // Logged where it failed.
+            }
+
             _active?.Dispose();
             _lockFile.Dispose();
         }
@@ -178,9 +188,13 @@ public sealed partial class TapJournal : Validator.Core.Taps.ITapJournal, IDispo
 
         var path = Path.Combine(_options.Directory, Segment.FileName(sequence));
         SafeFileHandle handle;
+        bool fromSpare;
         try
         {
-            handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
+            // Closed segments end at their last record: the zeros a spare brought are cut off before the next segment exists.
+            if (_segments.Count > 0) TrimClosing(_active, _segments[^1]);
+            fromSpare = TryTakeSpareLocked(path);
+            handle = File.OpenHandle(path, fromSpare ? FileMode.Open : FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
             // The new name must survive power loss too, or the records synced into it would be unreachable.
             Durability.FlushDirectory(_options.Directory);
         }
@@ -189,6 +203,7 @@ public sealed partial class TapJournal : Validator.Core.Taps.ITapJournal, IDispo
             throw Fail(Durability.IsDiskFull(ex) ? JournalFault.DiskFull : JournalFault.WriteFailed, "A new journal segment could not be created.", ex);
         }
 
+        StartSpareLocked();
         _active?.Dispose();
         _active = handle;
         _segments.Add(new Segment(path, sequence) { StartedAt = now });

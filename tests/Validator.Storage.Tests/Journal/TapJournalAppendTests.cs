@@ -89,4 +89,47 @@ public class TapJournalAppendTests
         Assert.That(_dir.Segments().Select(f => new FileInfo(f).Length), Is.All.LessThanOrEqualTo(4096));
         Assert.That(SampleTaps.ReadAll(journal).Select(t => t.Sequence), Is.EqualTo(Enumerable.Range(1, 200).Select(i => (long)i)));
     }
+
+    [Test]
+    public void Each_new_segment_is_pre_zeroed_so_taps_overwrite_zeros_and_a_closed_segment_ends_at_its_last_record()
+    {
+        const int Max = 4096;
+        using var journal = SampleTaps.OpenJournal(new TapJournalOptions { Directory = _dir.Path, MaxSegmentBytes = Max });
+        var lengthsSeen = new HashSet<long>();
+        for (var i = 0; i < 100; i++)
+        {
+            journal.Append(SampleTaps.Full(i));
+            // The file being written never grows: its size is already on disk, so each fdatasync is a pure data write.
+            lengthsSeen.Add(new FileInfo(_dir.Segments()[^1]).Length);
+        }
+
+        Assert.That(lengthsSeen, Is.EqualTo(new[] { (long)Max }), "every newest segment came pre-zeroed to the segment size");
+        Assert.That(_dir.Segments(), Has.Length.GreaterThan(3));
+        Assert.That(journal.SpareWork.Wait(TimeSpan.FromSeconds(30)), Is.True);
+        Assert.That(File.ReadAllBytes(Path.Combine(_dir.Path, TapJournal.SpareName)), Is.EqualTo(new byte[Max]), "the next spare is ready");
+        journal.Dispose();
+
+        // Zeros at the end of a closed segment would be reported as damage: a clean reopen shows each was trimmed.
+        using var reopened = SampleTaps.OpenJournal(new TapJournalOptions { Directory = _dir.Path, MaxSegmentBytes = Max });
+        Assert.That(reopened.OpenReport.Clean, Is.True);
+        Assert.That(reopened.OpenReport.Records, Is.EqualTo(100));
+        Assert.That(_dir.Segments()[..^1].Select(f => new FileInfo(f).Length), Is.All.LessThan(Max));
+    }
+
+    [Test]
+    public void A_spare_left_by_an_earlier_run_is_not_trusted_and_a_fresh_one_is_prepared()
+    {
+        Directory.CreateDirectory(_dir.Path);
+        var spare = Path.Combine(_dir.Path, TapJournal.SpareName);
+        File.WriteAllBytes(spare, Enumerable.Repeat((byte)0xD7, 4096).ToArray());
+        File.WriteAllBytes(spare + ".tmp", [1, 2, 3]);
+        using var journal = SampleTaps.OpenJournal(new TapJournalOptions { Directory = _dir.Path, MaxSegmentBytes = 8192 });
+        journal.SpareWork.Wait(TimeSpan.FromSeconds(30));
+
+        Assert.That(File.ReadAllBytes(spare), Is.EqualTo(new byte[8192]));
+        Assert.That(File.Exists(spare + ".tmp"), Is.False);
+        journal.Append(SampleTaps.Full(1));
+        Assert.That(journal.OpenReport.Clean, Is.True);
+        Assert.That(SampleTaps.ReadAll(journal).Select(t => t.Sequence), Is.EqualTo(new long[] { 1 }));
+    }
 }

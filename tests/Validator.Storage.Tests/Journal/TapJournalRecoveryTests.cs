@@ -62,7 +62,7 @@ public class TapJournalRecoveryTests
             File.WriteAllBytes(segment, original[..(int)cut]);
             using (var journal = Open())
             {
-                Assert.That(journal.OpenReport.TornTailBytes, Is.EqualTo(cut - start), $"cut at {cut}");
+                Assert.That(journal.OpenReport.TornTailBytes, Is.EqualTo(WrittenLength(original, start, cut)), $"cut at {cut}");
                 Assert.That(journal.OpenReport.CorruptRegions, Is.Zero, $"cut at {cut}");
                 Assert.That(journal.OpenReport.Records, Is.EqualTo(2), $"cut at {cut}");
                 Assert.That(journal.Append(SampleTaps.Bare(99)).Sequence, Is.EqualTo(3), $"cut at {cut}");
@@ -89,9 +89,59 @@ public class TapJournalRecoveryTests
             Array.Clear(torn, (int)cut, (int)(end - cut));
             File.WriteAllBytes(segment, torn);
             using var journal = Open();
-            Assert.That(journal.OpenReport.TornTailBytes, Is.EqualTo(end - start), $"zeros from {cut}");
+            Assert.That(journal.OpenReport.TornTailBytes, Is.EqualTo(WrittenLength(torn, start, cut)), $"zeros from {cut}");
+            Assert.That(journal.OpenReport.Records, Is.EqualTo(2), $"zeros from {cut}");
             Assert.That(SampleTaps.ReadAll(journal).Select(t => t.Sequence), Is.EqualTo(new long[] { 1, 2 }), $"zeros from {cut}");
         }
+    }
+
+    /// <summary>A torn write is cleared up to its last non-zero byte: zeros after it are free space either way.</summary>
+    private static long WrittenLength(byte[] data, long start, long end) =>
+        data.AsSpan((int)start, (int)(end - start)).LastIndexOfAnyExcept((byte)0) + 1;
+
+    [Test]
+    public void A_torn_last_write_inside_a_pre_zeroed_segment_is_cleared_and_the_segment_keeps_its_room()
+    {
+        var bounds = WriteTaps(3);
+        var segment = _dir.Segments().Single();
+        var length = new FileInfo(segment).Length;
+        Assert.That(length, Is.EqualTo(new TapJournalOptions().MaxSegmentBytes), "the first segment comes pre-zeroed");
+        var bytes = File.ReadAllBytes(segment);
+        var (start, end) = bounds[^1];
+        var half = (int)(start + (end - start) / 2);
+        Array.Clear(bytes, half, (int)(end - half));
+        File.WriteAllBytes(segment, bytes);
+
+        using (var journal = Open())
+        {
+            Assert.That(journal.OpenReport.TornTailBytes, Is.EqualTo(WrittenLength(bytes, start, end)));
+            Assert.That(journal.OpenReport.Records, Is.EqualTo(2));
+            Assert.That(new FileInfo(segment).Length, Is.EqualTo(length), "clearing a torn write keeps the preallocation");
+            Assert.That(journal.Append(SampleTaps.Bare(7)).Sequence, Is.EqualTo(3));
+        }
+
+        using var again = Open();
+        Assert.That(again.OpenReport.Clean, Is.True, "the zeros after the last record are free space, not damage");
+        Assert.That(SampleTaps.ReadAll(again).Select(t => t.Sequence), Is.EqualTo(new long[] { 1, 2, 3 }));
+    }
+
+    [Test]
+    public void Damage_at_the_end_of_a_closed_segment_is_reported_not_taken_for_free_space()
+    {
+        // A closed segment is trimmed to its last record when the next one starts, so zeros at its end are damage.
+        using (var journal = SampleTaps.OpenJournal(new TapJournalOptions { Directory = _dir.Path, MaxSegmentBytes = 4096 }))
+        {
+            for (var i = 0; i < 60; i++) journal.Append(SampleTaps.Full(i));
+        }
+
+        var first = _dir.Segments()[0];
+        var bytes = File.ReadAllBytes(first);
+        Array.Clear(bytes, bytes.Length - 20, 20);
+        File.WriteAllBytes(first, bytes);
+
+        using var reopened = SampleTaps.OpenJournal(new TapJournalOptions { Directory = _dir.Path, MaxSegmentBytes = 4096 });
+        Assert.That(reopened.OpenReport.CorruptRegions, Is.EqualTo(1));
+        Assert.That(reopened.OpenReport.TornTailBytes, Is.Zero);
     }
 
     [Test]

@@ -118,7 +118,8 @@ public partial class TapJournalSyncOrderTests
     [GeneratedRegex("""^(\d+)\s""")]
     private static partial Regex Pid();
 
-    [GeneratedRegex("""openat\(AT_FDCWD, "[^"]+\.tapj", O_RDWR\|O_CREAT\|O_EXCL[^)]*\) = (?<fd>\d+)""")]
+    // A new segment is either created (O_CREAT|O_EXCL) or a pre-zeroed spare renamed into place and opened.
+    [GeneratedRegex("""openat\(AT_FDCWD, "[^"]+\.tapj", O_RDWR[^)]*\) = (?<fd>\d+)""")]
     private static partial Regex SegmentCreate();
 
     [GeneratedRegex("""write\(\d+, "\d+ [0-9a-f]{8}-""")]
