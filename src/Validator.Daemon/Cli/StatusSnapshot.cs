@@ -9,8 +9,8 @@ namespace Validator.Daemon.Cli;
 /// Reads the tap journal and the list store without touching them: their files are copied into a temporary directory
 /// and opened there. The running service holds both exclusively (and opening them in place would recover, prune and
 /// clean up, i.e. write); a technician's look must never change the data nor stop the service from opening it.
-/// Journal segments only grow below their synced length, so a copy is a consistent prefix; a frame caught half-written
-/// is a torn tail that recovery cuts off in the copy.
+/// Bytes below a segment's synced length never change, so a copy holds every synced record; a frame caught half-written
+/// is a torn tail that recovery clears in the copy, and zeros after the last record are the segment's free room.
 /// </summary>
 internal sealed class StatusSnapshot : IDisposable
 {
@@ -57,7 +57,10 @@ internal sealed class StatusSnapshot : IDisposable
             }
         }
         // No retention or rotation in the copy: it is read, never written, and must show everything it holds.
-        return TapJournal.Open(new TapJournalOptions { Directory = copy, Retention = TimeSpan.FromDays(36_500), MaxSegmentAge = TimeSpan.FromDays(36_500) });
+        return TapJournal.Open(new TapJournalOptions
+        {
+            Directory = copy, Retention = TimeSpan.FromDays(36_500), MaxSegmentAge = TimeSpan.FromDays(36_500), PrepareSpareSegments = false,
+        });
     }
 
     /// <summary>Opens a copy of the list database at <paramref name="path"/> (with LiteDB's log file); null when there is none.</summary>

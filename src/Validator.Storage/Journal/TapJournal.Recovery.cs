@@ -65,10 +65,11 @@ public sealed partial class TapJournal
 
         _nextSequence = highest + 1;
         if (_segments.Count > 0) _active = OpenForAppend(_segments[^1]);
-        ResetSpareLocked();
         PruneLocked();
         _quotaAlarm = IsOverAlarmLocked();
         JournalLog.Opened(_logger, _segments.Count, records, _nextSequence);
+        // Last, so a failed open leaves no background work behind in the directory it releases.
+        ResetSpareLocked();
         return new JournalOpenReport
         {
             Segments = files.Count,

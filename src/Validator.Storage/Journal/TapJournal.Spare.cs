@@ -19,6 +19,12 @@ public sealed partial class TapJournal
     /// <summary>A spare is prepared only while the disk keeps this many segments' worth free besides it, so it never takes a tap's room.</summary>
     private const int FreeSegmentsToKeep = 4;
 
+    /// <summary>
+    /// How long a rotation waits for a spare still being written (in practice only the first segment after opening,
+    /// a few milliseconds for 1 MiB); after that the new segment is created empty instead, so a slow disk never holds a tap.
+    /// </summary>
+    private static readonly TimeSpan SpareWait = TimeSpan.FromMilliseconds(250);
+
     private Task _spareWork = Task.CompletedTask;
     private bool _spareReady;
 
@@ -42,44 +48,66 @@ public sealed partial class TapJournal
     private void StartSpareLocked()
     {
         _spareReady = false;
-        _spareWork = Task.Run(PrepareSpare);
+        if (!_options.PrepareSpareSegments) return;
+        // A thread of its own: the thread pool may be busy, and the rotation that follows must not wait for it.
+        _spareWork = Task.Factory.StartNew(PrepareSpare, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>
     /// Takes the spare as the new segment at <paramref name="path"/>: false (and nothing changed) when there is none.
-    /// A spare still being written is waited for: that happens only for the first segment after opening.
+    /// A spare still being written is waited for up to <see cref="SpareWait"/>.
     /// </summary>
     private bool TryTakeSpareLocked(string path)
     {
         // Waiting under the gate is safe: the preparation never takes it.
-        try
-        {
-            _spareWork.Wait();
-        }
-        catch (AggregateException)
-        {
-            return false;
-        }
+        if (!WaitForSpareWork(SpareWait)) return false;
 
         if (!Volatile.Read(ref _spareReady)) return false;
         _spareReady = false;
-        File.Move(Path.Combine(_options.Directory, SpareName), path);
+        // One rename(2): the caller checked under the gate that nothing is at path (File.Move without overwrite would
+        // be link + unlink, two steps).
+        File.Move(Path.Combine(_options.Directory, SpareName), path, overwrite: true);
         return true;
     }
 
-    /// <summary>Cuts the preallocated zeros off a segment being closed, durably, before the next segment exists.</summary>
-    private static void TrimClosing(SafeFileHandle? active, Segment segment)
+    /// <summary>False when the spare's work did not finish within <paramref name="timeout"/> or failed (then it is logged).</summary>
+    private bool WaitForSpareWork(TimeSpan timeout)
     {
-        var handle = active ?? File.OpenHandle(segment.Path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
         try
         {
-            if (RandomAccess.GetLength(handle) <= segment.Length) return;
-            RandomAccess.SetLength(handle, segment.Length);
-            Durability.FlushData(handle);
+            return _spareWork.Wait(timeout);
         }
-        finally
+        catch (AggregateException ex)
         {
-            if (active is null) handle.Dispose();
+            JournalLog.SpareFailed(_logger, ex.InnerException ?? ex);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Cuts the preallocated zeros off the segment being closed, durably, before the next segment exists. A failed sync
+    /// faults the journal as a failed append's does: the page cache no longer tells what is on disk.
+    /// </summary>
+    private void TrimClosingLocked(SafeFileHandle active, Segment segment)
+    {
+        try
+        {
+            if (RandomAccess.GetLength(active) <= segment.Length) return;
+            RandomAccess.SetLength(active, segment.Length);
+        }
+        catch (IOException ex)
+        {
+            throw Fail(JournalFault.WriteFailed, "The journal segment being closed could not be trimmed.", ex);
+        }
+
+        try
+        {
+            Durability.FlushData(active);
+        }
+        catch (IOException ex)
+        {
+            _faulted = true;
+            throw Fail(Durability.IsDiskFull(ex) ? JournalFault.DiskFull : JournalFault.SyncFailed, "The disk did not confirm the closed journal segment.", ex);
         }
     }
 

@@ -109,6 +109,7 @@ public sealed partial class TapJournal : Validator.Core.Taps.ITapJournal, IDispo
                 Retention = options.Retention,
                 QuotaBytes = options.QuotaBytes,
                 QuotaAlarmRatio = options.QuotaAlarmRatio,
+                PrepareSpareSegments = options.PrepareSpareSegments,
             };
             return new TapJournal(copy, time ?? TimeProvider.System, logger ?? NullLogger.Instance, lockFile);
         }
@@ -163,14 +164,7 @@ public sealed partial class TapJournal : Validator.Core.Taps.ITapJournal, IDispo
             if (_disposed) return;
             _disposed = true;
             // The spare's file work is short, and the directory stays this process's until it is done.
-            try
-            {
-                _spareWork.Wait();
-            }
-            catch (AggregateException)
-            {
-                // Logged where it failed.
-            }
+            WaitForSpareWork(Timeout.InfiniteTimeSpan);
 
             _active?.Dispose();
             _lockFile.Dispose();
@@ -187,19 +181,21 @@ public sealed partial class TapJournal : Validator.Core.Taps.ITapJournal, IDispo
         }
 
         var path = Path.Combine(_options.Directory, Segment.FileName(sequence));
-        SafeFileHandle handle;
-        bool fromSpare;
+        // Closed segments end at their last record: the zeros a spare brought are cut off before the next segment exists.
+        if (_active is not null && _segments.Count > 0) TrimClosingLocked(_active, _segments[^1]);
+        SafeFileHandle? handle = null;
         try
         {
-            // Closed segments end at their last record: the zeros a spare brought are cut off before the next segment exists.
-            if (_segments.Count > 0) TrimClosing(_active, _segments[^1]);
-            fromSpare = TryTakeSpareLocked(path);
-            handle = File.OpenHandle(path, fromSpare ? FileMode.Open : FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
+            // A file already at the new name is what an earlier attempt that failed after creating it left: it holds no
+            // record (none was written before the failure), so it is taken as it is.
+            var exists = File.Exists(path) || TryTakeSpareLocked(path);
+            handle = File.OpenHandle(path, exists ? FileMode.Open : FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
             // The new name must survive power loss too, or the records synced into it would be unreachable.
             Durability.FlushDirectory(_options.Directory);
         }
         catch (IOException ex)
         {
+            handle?.Dispose();
             throw Fail(Durability.IsDiskFull(ex) ? JournalFault.DiskFull : JournalFault.WriteFailed, "A new journal segment could not be created.", ex);
         }
 

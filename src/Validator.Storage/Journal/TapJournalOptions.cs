@@ -15,6 +15,12 @@ public sealed class TapJournalOptions
     /// <summary>Acknowledged taps are deleted once the newest tap in their segment is older than this (GDPR).</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// Prepare the next segment zero-filled ahead of time (see docs/journal.md), so each tap's sync is a pure data write.
+    /// Off only for a journal that is read and not written, such as the status command's copy.
+    /// </summary>
+    public bool PrepareSpareSegments { get; set; } = true;
+
     /// <summary>Disk space the journal should stay within; null for no quota. Exceeding it raises an alarm, it never drops unsent taps.</summary>
     public long? QuotaBytes { get; set; }
 

@@ -98,6 +98,8 @@ public class TapJournalAppendTests
         var lengthsSeen = new HashSet<long>();
         for (var i = 0; i < 100; i++)
         {
+            // Given the spare ready (a rotation waits for it only briefly, then creates the segment empty instead).
+            Assert.That(journal.SpareWork.Wait(TimeSpan.FromSeconds(30)), Is.True);
             journal.Append(SampleTaps.Full(i));
             // The file being written never grows: its size is already on disk, so each fdatasync is a pure data write.
             lengthsSeen.Add(new FileInfo(_dir.Segments()[^1]).Length);
@@ -117,19 +119,29 @@ public class TapJournalAppendTests
     }
 
     [Test]
-    public void A_spare_left_by_an_earlier_run_is_not_trusted_and_a_fresh_one_is_prepared()
+    public void A_spare_left_by_an_earlier_run_is_never_taken_as_a_segment()
     {
         Directory.CreateDirectory(_dir.Path);
         var spare = Path.Combine(_dir.Path, TapJournal.SpareName);
         File.WriteAllBytes(spare, Enumerable.Repeat((byte)0xD7, 4096).ToArray());
         File.WriteAllBytes(spare + ".tmp", [1, 2, 3]);
-        using var journal = SampleTaps.OpenJournal(new TapJournalOptions { Directory = _dir.Path, MaxSegmentBytes = 8192 });
-        journal.SpareWork.Wait(TimeSpan.FromSeconds(30));
 
-        Assert.That(File.ReadAllBytes(spare), Is.EqualTo(new byte[8192]));
-        Assert.That(File.Exists(spare + ".tmp"), Is.False);
-        journal.Append(SampleTaps.Full(1));
-        Assert.That(journal.OpenReport.Clean, Is.True);
-        Assert.That(SampleTaps.ReadAll(journal).Select(t => t.Sequence), Is.EqualTo(new long[] { 1 }));
+        // Without spares (a read-only copy), the leftovers are removed and the first segment starts empty.
+        using (var journal = SampleTaps.OpenJournal(new TapJournalOptions { Directory = _dir.Path, MaxSegmentBytes = 8192, PrepareSpareSegments = false }))
+        {
+            Assert.That(File.Exists(spare) || File.Exists(spare + ".tmp"), Is.False, "leftover spare files are deleted at open");
+            var before = journal.SizeBytes;
+            journal.Append(SampleTaps.Full(1));
+            Assert.That(new FileInfo(_dir.Segments().Single()).Length, Is.EqualTo(journal.SizeBytes - before), "the segment holds its record and nothing else");
+        }
+
+        // With spares, the one taken is the one this open wrote.
+        File.WriteAllBytes(spare, Enumerable.Repeat((byte)0xD7, 4096).ToArray());
+        using var again = SampleTaps.OpenJournal(new TapJournalOptions { Directory = _dir.Path, MaxSegmentBytes = 4096 });
+        Assert.That(again.SpareWork.Wait(TimeSpan.FromSeconds(30)), Is.True);
+        Assert.That(File.ReadAllBytes(spare), Is.EqualTo(new byte[4096]));
+        for (var i = 2; i < 40; i++) again.Append(SampleTaps.Full(i));
+        Assert.That(again.OpenReport.Clean, Is.True);
+        Assert.That(SampleTaps.ReadAll(again).Select(t => t.Sequence), Is.EqualTo(Enumerable.Range(1, 39).Select(i => (long)i)));
     }
 }

@@ -19,6 +19,7 @@ public class TapJournalRecoveryTests
     {
         var bounds = new List<(long, long)>();
         using var journal = Open();
+        Assert.That(journal.SpareWork.Wait(TimeSpan.FromSeconds(30)), Is.True, "the first segment comes from the spare");
         for (var i = 0; i < count; i++)
         {
             var before = journal.SizeBytes;

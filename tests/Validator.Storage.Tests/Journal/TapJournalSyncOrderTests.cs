@@ -16,7 +16,7 @@ public partial class TapJournalSyncOrderTests
         using var dir = new TempDirectory();
         var trace = Path.Combine(dir.Path, "strace.txt");
         var journal = Path.Combine(dir.Path, "journal");
-        var start = CrashHost.StartInfo(journal, seed: 7, taps: 300, "strace", "-f", "-qq", "-o", trace, "-e", "trace=openat,pwrite64,pwritev,fdatasync,fsync,write");
+        var start = CrashHost.StartInfo(journal, seed: 7, taps: 300, "strace", "-f", "-qq", "-o", trace, "-e", "trace=openat,pwrite64,pwritev,fdatasync,fsync,write,ftruncate,rename,renameat,renameat2");
         int exitCode;
         string stdout;
         try
@@ -33,23 +33,41 @@ public partial class TapJournalSyncOrderTests
         }
 
         Assert.That(exitCode, Is.Zero, stdout);
-        var (acknowledged, segments) = CheckOrder(JoinInterrupted(File.ReadAllLines(trace)));
+        var (acknowledged, segments, fromSpare) = CheckOrder(JoinInterrupted(File.ReadAllLines(trace)));
         Assert.That(acknowledged, Is.EqualTo(300));
         Assert.That(segments, Is.GreaterThan(1), "the run should roll over segments so their creation is checked too");
+        Assert.That(fromSpare, Is.GreaterThan(0), "some segments should come from a pre-zeroed spare, so its trim and rename are checked too");
     }
 
-    /// <summary>Walks the trace of the appending thread; fails on the first tap acknowledged before it was synced.</summary>
-    private static (int Acknowledged, int Segments) CheckOrder(List<string> lines)
+    /// <summary>
+    /// Walks the trace of the appending thread; fails on the first tap acknowledged before it was synced, and on a new
+    /// segment opened while the closing one was trimmed but not yet synced (a closed segment must end at its last record).
+    /// </summary>
+    private static (int Acknowledged, int Segments, int FromSpare) CheckOrder(List<string> lines)
     {
         var frameWriter = lines.Select(l => FrameWrite().Match(l)).First(m => m.Success).Groups["pid"].Value;
-        int acknowledged = 0, segments = 0;
+        int acknowledged = 0, segments = 0, fromSpare = 0;
         string? segmentFd = null;
-        bool directorySynced = false, pending = false, synced = false;
+        bool directorySynced = false, pending = false, synced = false, trimPending = false;
         // strace pads the pid column, so compare the parsed pid, not a prefix.
         foreach (var line in lines.Where(l => Pid().Match(l) is { Success: true } pid && pid.Groups[1].Value == frameWriter))
         {
-            if (SegmentCreate().Match(line) is { Success: true } created)
+            if (line.Contains($" ftruncate({segmentFd},", StringComparison.Ordinal) && line.EndsWith("= 0", StringComparison.Ordinal))
             {
+                trimPending = true;
+            }
+            else if (trimPending && line.Contains($" fdatasync({segmentFd})", StringComparison.Ordinal) && line.EndsWith("= 0", StringComparison.Ordinal))
+            {
+                trimPending = false;
+            }
+            else if (SpareRename().IsMatch(line))
+            {
+                Assert.That(trimPending, Is.False, $"the spare was renamed in before the closing segment's trim was synced: {line}");
+                fromSpare++;
+            }
+            else if (SegmentCreate().Match(line) is { Success: true } created)
+            {
+                Assert.That(trimPending, Is.False, $"a new segment was opened before the closing segment's trim was synced: {line}");
                 segmentFd = created.Groups["fd"].Value;
                 directorySynced = false;
                 segments++;
@@ -77,7 +95,7 @@ public partial class TapJournalSyncOrderTests
             }
         }
 
-        return (acknowledged, segments);
+        return (acknowledged, segments, fromSpare);
     }
 
     /// <summary>
@@ -121,6 +139,9 @@ public partial class TapJournalSyncOrderTests
     // A new segment is either created (O_CREAT|O_EXCL) or a pre-zeroed spare renamed into place and opened.
     [GeneratedRegex("""openat\(AT_FDCWD, "[^"]+\.tapj", O_RDWR[^)]*\) = (?<fd>\d+)""")]
     private static partial Regex SegmentCreate();
+
+    [GeneratedRegex("""rename(at2?)?\(.*"[^"]*segment\.spare".*"[^"]+\.tapj".*\) = 0$""")]
+    private static partial Regex SpareRename();
 
     [GeneratedRegex("""write\(\d+, "\d+ [0-9a-f]{8}-""")]
     private static partial Regex AcknowledgedLine();
