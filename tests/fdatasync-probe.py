@@ -2,8 +2,9 @@
 # Latency of one small durable write (166 bytes, pwrite + fdatasync), appending to a growing file against
 # overwriting a pre-zeroed one, 3,000 of each, twice; with the device's write requests and KiB per sync from
 # /sys/block/DEV/stat: python3 tests/fdatasync-probe.py DIR (DIR on the disk to measure).
+# With GAP (seconds), each sync follows a pause, as taps do at a bus door: python3 tests/fdatasync-probe.py DIR 100 0.3
 import os, time, sys
-d = sys.argv[1]; n = 3000; rec = b'\xd7' * 166
+d = sys.argv[1]; n = int(sys.argv[2]) if len(sys.argv) > 2 else 3000; gap = float(sys.argv[3]) if len(sys.argv) > 3 else 0; rec = b'\xd7' * 166
 dev = os.path.basename(os.path.realpath('/sys/dev/block/%d:%d' % (os.major(os.stat(d).st_dev), os.minor(os.stat(d).st_dev))))
 stat = '/sys/block/%s/stat' % dev if os.path.exists('/sys/block/%s/stat' % dev) else '/sys/class/block/%s/stat' % dev
 def writes():
@@ -17,6 +18,7 @@ def run(prezero):
     lat = []
     r0, s0 = writes()
     for i in range(n):
+        if gap: time.sleep(gap)
         t = time.perf_counter(); os.pwrite(fd, rec, i * len(rec)); os.fdatasync(fd); lat.append((time.perf_counter() - t) * 1000)
     r1, s1 = writes()
     os.close(fd); lat.sort()

@@ -47,8 +47,9 @@ public sealed partial class TapJournal
 
     private void StartSpareLocked()
     {
-        _spareReady = false;
-        if (!_options.PrepareSpareSegments) return;
+        // A spare still being written (a rotation stopped waiting for it) or ready and not taken becomes the next one:
+        // one writer of the spare's files at a time.
+        if (!_options.PrepareSpareSegments || !_spareWork.IsCompleted || Volatile.Read(ref _spareReady)) return;
         // A thread of its own: the thread pool may be busy, and the rotation that follows must not wait for it.
         _spareWork = Task.Factory.StartNew(PrepareSpare, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
@@ -88,8 +89,14 @@ public sealed partial class TapJournal
     /// Cuts the preallocated zeros off the segment being closed, durably, before the next segment exists. A failed sync
     /// faults the journal as a failed append's does: the page cache no longer tells what is on disk.
     /// </summary>
-    private void TrimClosingLocked(SafeFileHandle active, Segment segment)
+    private void TrimClosingLocked(SafeFileHandle? active, Segment segment)
     {
+        if (active is null)
+        {
+            TryTrimByPath(segment);
+            return;
+        }
+
         try
         {
             if (RandomAccess.GetLength(active) <= segment.Length) return;
@@ -108,6 +115,25 @@ public sealed partial class TapJournal
         {
             _faulted = true;
             throw Fail(Durability.IsDiskFull(ex) ? JournalFault.DiskFull : JournalFault.SyncFailed, "The disk did not confirm the closed journal segment.", ex);
+        }
+    }
+
+    /// <summary>
+    /// The newest segment could not be opened at recovery: trim it by its path if that works now. If not, its zeros
+    /// stay and the next open reports them as damage at the end of a closed segment; no record is touched either way.
+    /// </summary>
+    private static void TryTrimByPath(Segment segment)
+    {
+        try
+        {
+            using var handle = File.OpenHandle(segment.Path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+            if (RandomAccess.GetLength(handle) <= segment.Length) return;
+            RandomAccess.SetLength(handle, segment.Length);
+            Durability.FlushData(handle);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // As the summary says.
         }
     }
 

@@ -181,8 +181,23 @@ public sealed partial class TapJournal : Validator.Core.Taps.ITapJournal, IDispo
         }
 
         var path = Path.Combine(_options.Directory, Segment.FileName(sequence));
+        if (_active is null && _segments.Count > 0 && _segments[^1].Count == 0 && _segments[^1].Path == path)
+        {
+            // The newest segment is empty and named for this very tap, but could not be opened at recovery: try again.
+            try
+            {
+                _active = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+            }
+            catch (IOException ex)
+            {
+                throw Fail(JournalFault.WriteFailed, "The newest journal segment could not be opened.", ex);
+            }
+
+            return false;
+        }
+
         // Closed segments end at their last record: the zeros a spare brought are cut off before the next segment exists.
-        if (_active is not null && _segments.Count > 0) TrimClosingLocked(_active, _segments[^1]);
+        if (_segments.Count > 0) TrimClosingLocked(_active, _segments[^1]);
         SafeFileHandle? handle = null;
         try
         {

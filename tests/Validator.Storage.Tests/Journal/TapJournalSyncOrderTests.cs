@@ -33,20 +33,21 @@ public partial class TapJournalSyncOrderTests
         }
 
         Assert.That(exitCode, Is.Zero, stdout);
-        var (acknowledged, segments, fromSpare) = CheckOrder(JoinInterrupted(File.ReadAllLines(trace)));
+        var (acknowledged, segments, fromSpare, trims) = CheckOrder(JoinInterrupted(File.ReadAllLines(trace)));
         Assert.That(acknowledged, Is.EqualTo(300));
         Assert.That(segments, Is.GreaterThan(1), "the run should roll over segments so their creation is checked too");
         Assert.That(fromSpare, Is.GreaterThan(0), "some segments should come from a pre-zeroed spare, so its trim and rename are checked too");
+        Assert.That(trims, Is.GreaterThanOrEqualTo(fromSpare - 1), "every pre-zeroed segment but the newest was trimmed when it was closed");
     }
 
     /// <summary>
     /// Walks the trace of the appending thread; fails on the first tap acknowledged before it was synced, and on a new
     /// segment opened while the closing one was trimmed but not yet synced (a closed segment must end at its last record).
     /// </summary>
-    private static (int Acknowledged, int Segments, int FromSpare) CheckOrder(List<string> lines)
+    private static (int Acknowledged, int Segments, int FromSpare, int Trims) CheckOrder(List<string> lines)
     {
         var frameWriter = lines.Select(l => FrameWrite().Match(l)).First(m => m.Success).Groups["pid"].Value;
-        int acknowledged = 0, segments = 0, fromSpare = 0;
+        int acknowledged = 0, segments = 0, fromSpare = 0, trims = 0;
         string? segmentFd = null;
         bool directorySynced = false, pending = false, synced = false, trimPending = false;
         // strace pads the pid column, so compare the parsed pid, not a prefix.
@@ -55,6 +56,7 @@ public partial class TapJournalSyncOrderTests
             if (line.Contains($" ftruncate({segmentFd},", StringComparison.Ordinal) && line.EndsWith("= 0", StringComparison.Ordinal))
             {
                 trimPending = true;
+                trims++;
             }
             else if (trimPending && line.Contains($" fdatasync({segmentFd})", StringComparison.Ordinal) && line.EndsWith("= 0", StringComparison.Ordinal))
             {
@@ -95,7 +97,7 @@ public partial class TapJournalSyncOrderTests
             }
         }
 
-        return (acknowledged, segments, fromSpare);
+        return (acknowledged, segments, fromSpare, trims);
     }
 
     /// <summary>
