@@ -29,7 +29,7 @@ internal static class GcStorm
         var clock = Stopwatch.StartNew();
         var stealBefore = Steal.Milliseconds();
         using (var pauses = new GcPauseListener())
-        using (var stalls = new StallMeter())
+        using (var machine = MachineStallMeter.Start())
         {
             var next = TimeSpan.FromMinutes(1);
             // pcscd polls vpcd for presence (a few hundred ms per insertion), so a storm of real insertions would be one tap
@@ -75,13 +75,16 @@ internal static class GcStorm
                     string.Create(CultureInfo.InvariantCulture, $"{Latencies.Ms(p.Count == 0 ? 0 : p.Total, 1)} (runtime's own count: {pauseTotal:F1} ms)"),
                     $"{Latencies.Ms(taps.P(0.5))} / {Latencies.Ms(taps.P(0.99))} / {Latencies.Ms(taps.Max)}",
                 ]]);
-            Attribute(pauses.List, stalls.Stalls, Steal.Milliseconds() - stealBefore, elapsed, report);
+            Attribute(pauses.List, machine.Stop(), machine.RealTime, Steal.Milliseconds() - stealBefore, elapsed, report);
             report.Target($"longest GC pause during the storm ≤ {TargetMs:F0} ms", p.Count == 0 || p.Max <= TargetMs, p.Count == 0 ? "no GC" : Latencies.Ms(p.Max, 3));
         }
     }
 
-    /// <summary>Pauses by generation, the longest ones, and what the stall meter saw outside any GC.</summary>
-    private static void Attribute(IReadOnlyList<GcPause> pauses, IReadOnlyList<(DateTime Begin, DateTime End)> stalls, double stealMs, TimeSpan elapsed, BenchReport report)
+    /// <summary>
+    /// Pauses by generation, the longest ones with the machine's stalls during each, and the longest pause during which
+    /// no CPU of the machine stalled: the GC's own length, free of the time the machine was taken away.
+    /// </summary>
+    private static void Attribute(IReadOnlyList<GcPause> pauses, IReadOnlyList<MachineStall> stalls, bool realTime, double stealMs, TimeSpan elapsed, BenchReport report)
     {
         var rows = pauses.GroupBy(p => p.Generation).OrderBy(g => g.Key).Select(g =>
         {
@@ -92,21 +95,33 @@ internal static class GcStorm
         }).ToList();
         report.Table("GC pauses by the generation collected:", ["generation", "pauses", "p50", "p99", "longest"], rows);
 
-        static bool Overlaps((DateTime Begin, DateTime End) s, GcPause p) => s.Begin < p.End && p.Begin < s.End;
-        var longest = pauses.OrderByDescending(p => p.Milliseconds).Take(5).Select(p => (IReadOnlyList<string>)[
-            Latencies.Ms(p.Milliseconds, 3), p.Generation.ToString(CultureInfo.InvariantCulture),
+        var cpus = stalls.Select(s => s.Cpu).Concat(Enumerable.Range(0, Environment.ProcessorCount)).Distinct().Order().ToList();
+        string During(GcPause p, int cpu) =>
+            stalls.Where(s => s.Cpu == cpu && s.Overlaps(p)).Select(s => s.LateMilliseconds).DefaultIfEmpty(0).Max() is var late and > 0 ? Latencies.Ms(late, 1) : "—";
+        var longest = pauses.OrderByDescending(p => p.Milliseconds).Take(8).Select(p => (IReadOnlyList<string>)[
+            Latencies.Ms(p.Milliseconds, 3), p.Generation < 0 ? "unknown" : p.Generation.ToString(CultureInfo.InvariantCulture),
             string.Create(CultureInfo.InvariantCulture, $"{(p.Begin - pauses[0].Begin).TotalSeconds:F1} s"),
-            stalls.Where(s => Overlaps(s, p)).Select(s => (s.End - s.Begin).TotalMilliseconds - 1).DefaultIfEmpty(0).Max() is var seen and > 0 ? Latencies.Ms(seen, 1) : "—",
+            .. cpus.Select(cpu => During(p, cpu)),
         ]).ToList();
-        report.Table("The five longest pauses, and the longest stall the stall meter (a thread sleeping 1 ms in a loop) saw during each:",
-            ["pause", "generation", "at", "stall seen"], longest);
+        var meter = realTime ? "pinned, SCHED_FIFO" : "pinned, normal priority: a busy CPU delays it too";
+        report.Table(
+            $"The longest pauses, and how late the machine's stall meter on each CPU woke during each (a process of its own, one thread per CPU asking to sleep 1 ms again and again, {meter}; — = never ≥ {MachineStallMeter.ThresholdMs:F0} ms late):",
+            ["pause", "generation", "at", .. cpus.Select(cpu => $"CPU {cpu} stalled")], longest);
 
-        var outside = stalls.Where(s => !pauses.Any(p => Overlaps(s, p))).Select(s => (s.End - s.Begin).TotalMilliseconds - 1).ToList();
-        var inside = stalls.Count - outside.Count;
+        var clean = pauses.Where(p => !stalls.Any(s => s.Overlaps(p))).Select(p => p.Milliseconds).ToList();
+        var over = pauses.Where(p => p.Milliseconds > TargetMs).ToList();
+        var overClean = over.Count(p => !stalls.Any(s => s.Overlaps(p)));
+        var perCpu = string.Join("; ", cpus.Select(cpu =>
+        {
+            var late = stalls.Where(s => s.Cpu == cpu).Select(s => s.LateMilliseconds).ToList();
+            return string.Create(CultureInfo.InvariantCulture,
+                $"CPU {cpu}: {late.Count:N0} (≥ 5 ms {late.Count(l => l >= 5):N0}, longest {(late.Count == 0 ? "—" : Latencies.Ms(late.Max(), 1))})");
+        }));
         report.Line(string.Create(CultureInfo.InvariantCulture,
-            $"Stalls of the whole process (the stall meter woke ≥ {StallMeter.ThresholdMs:F0} ms late): {stalls.Count:N0}, of them {inside:N0} during a GC pause and {outside.Count:N0} outside any; " +
-            $"outside a GC: ≥ 5 ms {outside.Count(o => o >= 5):N0}, ≥ 10 ms {outside.Count(o => o >= 10):N0}, longest {(outside.Count == 0 ? "—" : Latencies.Ms(outside.Max(), 1))}. " +
-            $"CPU time the hypervisor stole from the VM meanwhile (/proc/stat, both vCPUs): {stealMs:F0} ms in {elapsed.TotalMinutes:F1} min."));
+            $"Stalls of the machine (a meter woke ≥ {MachineStallMeter.ThresholdMs:F0} ms late) in {elapsed.TotalMinutes:F1} min: {perCpu}. " +
+            $"CPU time the hypervisor stole from the VM meanwhile (/proc/stat, all CPUs): {stealMs:F0} ms. " +
+            $"Pauses over {TargetMs:F0} ms: {over.Count:N0}, of them {overClean:N0} with no CPU stalled meanwhile. " +
+            $"Pauses during which no CPU stalled: {clean.Count:N0} of {pauses.Count:N0}, the longest {(clean.Count == 0 ? "—" : Latencies.Ms(clean.Max(), 3))}."));
     }
 }
 
@@ -183,50 +198,6 @@ internal sealed class GcPauseListener : EventListener
                     _list.Add(new GcPause(begin, eventData.TimeStamp, _generation));
                     _suspended = null;
                     break;
-            }
-        }
-    }
-}
-
-/// <summary>
-/// A thread that asks to sleep 1 ms again and again and notes every time it woke late by at least
-/// <see cref="ThresholdMs"/>: the stalls the whole process saw, whatever their cause (a GC pause, the scheduler, the
-/// hypervisor taking the vCPU away). A stall that overlaps no GC pause was not the GC's.
-/// </summary>
-internal sealed class StallMeter : IDisposable
-{
-    public const double ThresholdMs = 2;
-    private readonly Thread _thread;
-    private readonly List<(DateTime Begin, DateTime End)> _stalls = [];
-    private volatile bool _stop;
-
-    public StallMeter()
-    {
-        _thread = new Thread(Run) { IsBackground = true, Name = "stall meter", Priority = ThreadPriority.AboveNormal };
-        _thread.Start();
-    }
-
-    public IReadOnlyList<(DateTime Begin, DateTime End)> Stalls
-    {
-        get { lock (_stalls) return [.. _stalls]; }
-    }
-
-    public void Dispose()
-    {
-        _stop = true;
-        _thread.Join();
-    }
-
-    private void Run()
-    {
-        while (!_stop)
-        {
-            var before = DateTime.UtcNow;
-            Thread.Sleep(1);
-            var after = DateTime.UtcNow;
-            if ((after - before).TotalMilliseconds - 1 >= ThresholdMs)
-            {
-                lock (_stalls) _stalls.Add((before, after));
             }
         }
     }

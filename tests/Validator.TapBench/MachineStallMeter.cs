@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace Validator.TapBench;
+
+/// <summary>
+/// Stalls of the machine itself, seen from outside the measured process: one child process per CPU, its meter thread
+/// pinned to that CPU at real-time priority (SCHED_FIFO, so no thread of the machine delays its wake-up), asking to
+/// sleep 1 ms again and again and noting every wake-up at least <see cref="ThresholdMs"/> late. Such a stall is the
+/// CPU taken away (the hypervisor, an interrupt storm), not anything this process did: a GC here stops only this
+/// process's threads, and the meter process allocates nothing while it measures, so its own GC never runs.
+/// </summary>
+internal sealed class MachineStallMeter : IDisposable
+{
+    public const double ThresholdMs = 1;
+    public const string ChildArgument = "--stall-meter-cpu";
+    private readonly List<(int Cpu, Process Process)> _children = [];
+    private readonly Dictionary<int, Task<string>> _output = [];
+
+    private MachineStallMeter()
+    {
+    }
+
+    /// <summary>Starts a meter on every CPU and waits until each one measures.</summary>
+    public static MachineStallMeter Start()
+    {
+        var meter = new MachineStallMeter();
+        try
+        {
+            for (var cpu = 0; cpu < Environment.ProcessorCount; cpu++)
+            {
+                var start = new ProcessStartInfo
+                {
+                    FileName = Environment.ProcessPath!,
+                    RedirectStandardInput = true,
+                    RedirectStandardOutput = true,
+                    UseShellExecute = false,
+                };
+                // Started as "dotnet Validator.TapBench.dll": the host needs the assembly again.
+                if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") start.ArgumentList.Add(typeof(MachineStallMeter).Assembly.Location);
+                start.ArgumentList.Add(ChildArgument);
+                start.ArgumentList.Add(cpu.ToString(CultureInfo.InvariantCulture));
+                var process = Process.Start(start) ?? throw new InvalidOperationException("the stall meter did not start");
+                meter._children.Add((cpu, process));
+                var ready = process.StandardOutput.ReadLine();
+                if (ready is null || !ready.StartsWith("measuring", StringComparison.Ordinal)) throw new InvalidOperationException($"stall meter on CPU {cpu}: {ready ?? "exited"}");
+                meter.RealTime &= ready.Contains("SCHED_FIFO", StringComparison.Ordinal);
+                meter._output[cpu] = process.StandardOutput.ReadToEndAsync();
+            }
+        }
+        catch
+        {
+            meter.Dispose();
+            throw;
+        }
+
+        return meter;
+    }
+
+    /// <summary>Whether every meter got real-time priority (needs root or CAP_SYS_NICE); without it a busy CPU delays its wake-ups too.</summary>
+    public bool RealTime { get; private set; } = true;
+
+    /// <summary>Stops the meters and returns every stall each saw: its CPU, when the late sleep began and when it woke (UTC).</summary>
+    public IReadOnlyList<MachineStall> Stop()
+    {
+        var stalls = new List<MachineStall>();
+        foreach (var (cpu, process) in _children)
+        {
+            process.StandardInput.Close(); // the meter's signal to stop and report
+            if (!process.WaitForExit(TimeSpan.FromSeconds(30))) throw new TimeoutException($"stall meter on CPU {cpu} did not stop");
+            foreach (var line in _output[cpu].Result.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var parts = line.Split(' ');
+                stalls.Add(new MachineStall(cpu,
+                    new DateTime(long.Parse(parts[0], CultureInfo.InvariantCulture), DateTimeKind.Utc),
+                    new DateTime(long.Parse(parts[1], CultureInfo.InvariantCulture), DateTimeKind.Utc)));
+            }
+        }
+
+        return stalls;
+    }
+
+    public void Dispose()
+    {
+        foreach (var (_, process) in _children)
+        {
+            try
+            {
+                if (!process.HasExited) process.Kill();
+            }
+            catch (InvalidOperationException)
+            {
+                // already gone
+            }
+
+            process.Dispose();
+        }
+    }
+
+    /// <summary>The child: measures on <paramref name="cpu"/> until its standard input closes, then prints its stalls.</summary>
+    public static int RunChild(int cpu)
+    {
+        var stalls = new (long Begin, long End)[1 << 20]; // allocated up front: nothing is allocated while measuring
+        var count = 0;
+        var stop = 0;
+        var meter = new Thread(() =>
+        {
+            var mask = 1UL << cpu;
+            var pinned = SchedSetAffinity(0, sizeof(ulong), ref mask) == 0;
+            var priority = 50;
+            var realTime = SchedSetScheduler(0, SchedFifo, ref priority) == 0;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"measuring on CPU {cpu}{(pinned ? "" : " (not pinned)")}, {(realTime ? "SCHED_FIFO" : "normal priority")}"));
+            var threshold = TimeSpan.FromMilliseconds(1 + ThresholdMs);
+            while (Volatile.Read(ref stop) == 0 && count < stalls.Length)
+            {
+                var before = DateTime.UtcNow;
+                Thread.Sleep(1);
+                var after = DateTime.UtcNow;
+                if (after - before >= threshold) stalls[count++] = (before.Ticks, after.Ticks);
+            }
+        })
+        { IsBackground = true, Name = "stall meter" };
+        meter.Start();
+        Console.In.ReadToEnd();
+        Volatile.Write(ref stop, 1);
+        meter.Join();
+        var output = new System.Text.StringBuilder();
+        for (var i = 0; i < count; i++) output.Append(CultureInfo.InvariantCulture, $"{stalls[i].Begin} {stalls[i].End}\n");
+        Console.Write(output.ToString());
+        return 0;
+    }
+
+    private const int SchedFifo = 1;
+
+    [DllImport("libc", EntryPoint = "sched_setaffinity", SetLastError = true)]
+    private static extern int SchedSetAffinity(int pid, nint size, ref ulong mask);
+
+    [DllImport("libc", EntryPoint = "sched_setscheduler", SetLastError = true)]
+    private static extern int SchedSetScheduler(int pid, int policy, ref int priority);
+}
+
+/// <summary>One late wake-up of the stall meter on <paramref name="Cpu"/>: it asked to sleep 1 ms at Begin and ran again at End.</summary>
+internal readonly record struct MachineStall(int Cpu, DateTime Begin, DateTime End)
+{
+    public double LateMilliseconds => (End - Begin).TotalMilliseconds - 1;
+
+    public bool Overlaps(GcPause pause) => Begin < pause.End && pause.Begin < End;
+}
