@@ -28,8 +28,11 @@ internal static class GcStorm
         Console.WriteLine($"tap storm for {duration.TotalMinutes:F1} min …");
         var clock = Stopwatch.StartNew();
         var stealBefore = Steal.Milliseconds();
+        // The taps, and so nearly every collection (workstation GC runs on the thread that allocates), are on this thread.
+        var tapThread = GetTid();
+        var waitedBefore = RunQueueWaitMs(tapThread);
         using (var pauses = new GcPauseListener())
-        using (var machine = MachineStallMeter.Start())
+        using (var machine = MachineStallMeter.Start(tapThread))
         {
             var next = TimeSpan.FromMinutes(1);
             // pcscd polls vpcd for presence (a few hundred ms per insertion), so a storm of real insertions would be one tap
@@ -75,8 +78,26 @@ internal static class GcStorm
                     string.Create(CultureInfo.InvariantCulture, $"{Latencies.Ms(p.Count == 0 ? 0 : p.Total, 1)} (runtime's own count: {pauseTotal:F1} ms)"),
                     $"{Latencies.Ms(taps.P(0.5))} / {Latencies.Ms(taps.P(0.99))} / {Latencies.Ms(taps.Max)}",
                 ]]);
-            Attribute(pauses.List, machine.Stop(), machine.RealTime, Steal.Milliseconds() - stealBefore, elapsed, report);
+            var (stalls, waits) = machine.Stop();
+            Attribute(pauses.List, stalls, waits, machine.RealTime, RunQueueWaitMs(tapThread) - waitedBefore, Steal.Milliseconds() - stealBefore, elapsed, report);
             report.Target($"longest GC pause during the storm ≤ {TargetMs:F0} ms", p.Count == 0 || p.Max <= TargetMs, p.Count == 0 ? "no GC" : Latencies.Ms(p.Max, 3));
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "gettid")]
+    private static extern int GetTid();
+
+    /// <summary>A thread's time waiting on a run queue so far (the second field of its /proc schedstat), in ms; 0 where unknown.</summary>
+    private static double RunQueueWaitMs(int thread)
+    {
+        try
+        {
+            var fields = File.ReadAllText($"/proc/self/task/{thread}/schedstat").Split(' ');
+            return fields.Length > 1 ? long.Parse(fields[1], CultureInfo.InvariantCulture) / 1e6 : 0;
+        }
+        catch (IOException)
+        {
+            return 0;
         }
     }
 
@@ -84,7 +105,7 @@ internal static class GcStorm
     /// Pauses by generation, the longest ones with the machine's stalls during each, and the longest pause during which
     /// no CPU of the machine stalled: the GC's own length, free of the time the machine was taken away.
     /// </summary>
-    private static void Attribute(IReadOnlyList<GcPause> pauses, IReadOnlyList<MachineStall> stalls, bool realTime, double stealMs, TimeSpan elapsed, BenchReport report)
+    private static void Attribute(IReadOnlyList<GcPause> pauses, IReadOnlyList<MachineStall> stalls, IReadOnlyList<RunQueueWait> waits, bool realTime, double waitedMs, double stealMs, TimeSpan elapsed, BenchReport report)
     {
         var rows = pauses.GroupBy(p => p.Generation).OrderBy(g => g.Key).Select(g =>
         {
@@ -101,14 +122,21 @@ internal static class GcStorm
         var longest = pauses.OrderByDescending(p => p.Milliseconds).Take(8).Select(p => (IReadOnlyList<string>)[
             Latencies.Ms(p.Milliseconds, 3), p.Generation < 0 ? "unknown" : p.Generation.ToString(CultureInfo.InvariantCulture),
             string.Create(CultureInfo.InvariantCulture, $"{(p.Begin - pauses[0].Begin).TotalSeconds:F1} s"),
+            p.SuspendMilliseconds is { } suspend ? Latencies.Ms(suspend, 3) : "—",
+            p.CollectMilliseconds is { } collect ? Latencies.Ms(collect, 3) : "—",
+            waits.Where(w => w.Overlaps(p)).Sum(w => w.Milliseconds) is var waited and > 0 ? Latencies.Ms(waited, 1) : "—",
             .. cpus.Select(cpu => During(p, cpu)),
         ]).ToList();
         var meter = realTime ? "pinned, SCHED_FIFO" : "pinned, normal priority: a busy CPU delays it too";
         report.Table(
-            $"The longest pauses, and how late the machine's stall meter on each CPU woke during each (a process of its own, one thread per CPU asking to sleep 1 ms again and again, {meter}; — = never ≥ {MachineStallMeter.ThresholdMs:F0} ms late):",
-            ["pause", "generation", "at", .. cpus.Select(cpu => $"CPU {cpu} stalled")], longest);
+            $"The longest pauses: their parts (threads stopping: SuspendEEBegin → SuspendEEEnd; collecting: GCStart → GCEnd), how long the tap thread, which runs nearly every collection, waited on a run queue for a CPU around it (its /proc schedstat, looked at every ~1 ms from outside; — = under {MachineStallMeter.WaitThresholdMs:F1} ms), and how late the machine's stall meter on each CPU woke during it (a process of its own, one thread per CPU asking to sleep 1 ms again and again, {meter}; — = never ≥ {MachineStallMeter.ThresholdMs:F0} ms late):",
+            ["pause", "generation", "at", "of it: threads stopping", "of it: collecting", "tap thread waited for a CPU", .. cpus.Select(cpu => $"CPU {cpu} stalled")], longest);
+        report.Line(string.Create(CultureInfo.InvariantCulture,
+            $"The parts of every pause, p50 / p99 / longest: threads stopping (SuspendEEBegin → SuspendEEEnd) {Spread(pauses.Select(p => p.SuspendMilliseconds))}; " +
+            $"collecting (GCStart → GCEnd) {Spread(pauses.Select(p => p.CollectMilliseconds))}."));
 
         var clean = pauses.Where(p => !stalls.Any(s => s.Overlaps(p))).Select(p => p.Milliseconds).ToList();
+        var own = pauses.Where(p => !stalls.Any(s => s.Overlaps(p)) && !waits.Any(w => w.Overlaps(p))).Select(p => p.Milliseconds).ToList();
         var over = pauses.Where(p => p.Milliseconds > TargetMs).ToList();
         var overClean = over.Count(p => !stalls.Any(s => s.Overlaps(p)));
         var perCpu = string.Join("; ", cpus.Select(cpu =>
@@ -117,18 +145,36 @@ internal static class GcStorm
             return string.Create(CultureInfo.InvariantCulture,
                 $"CPU {cpu}: {late.Count:N0} (≥ 5 ms {late.Count(l => l >= 5):N0}, longest {(late.Count == 0 ? "—" : Latencies.Ms(late.Max(), 1))})");
         }));
+        static string Spread(IEnumerable<double?> values)
+        {
+            var l = new Latencies();
+            foreach (var v in values) if (v is { } ms) l.Add(ms);
+            return l.Count == 0 ? "—" : $"{Latencies.Ms(l.P(0.5), 3)} / {Latencies.Ms(l.P(0.99), 3)} / {Latencies.Ms(l.Max, 3)}";
+        }
+
         report.Line(string.Create(CultureInfo.InvariantCulture,
             $"Stalls of the machine (a meter woke ≥ {MachineStallMeter.ThresholdMs:F0} ms late) in {elapsed.TotalMinutes:F1} min: {perCpu}. " +
             $"CPU time the hypervisor stole from the VM meanwhile (/proc/stat, all CPUs): {stealMs:F0} ms. " +
+            $"The tap thread waited on a run queue for a CPU {waitedMs:F0} ms in all. " +
             $"Pauses over {TargetMs:F0} ms: {over.Count:N0}, of them {overClean:N0} with no CPU stalled meanwhile. " +
-            $"Pauses during which no CPU stalled: {clean.Count:N0} of {pauses.Count:N0}, the longest {(clean.Count == 0 ? "—" : Latencies.Ms(clean.Max(), 3))}."));
+            $"Pauses during which no CPU stalled: {clean.Count:N0} of {pauses.Count:N0}, the longest {(clean.Count == 0 ? "—" : Latencies.Ms(clean.Max(), 3))}; " +
+            $"during which no CPU stalled and the tap thread did not wait for a CPU: {own.Count:N0}, the longest {(own.Count == 0 ? "—" : Latencies.Ms(own.Max(), 3))}."));
     }
 }
 
-/// <summary>One GC pause: when it began and ended (UTC), and the generation collected (the deepest one it saw).</summary>
-internal readonly record struct GcPause(DateTime Begin, DateTime End, int Generation)
+/// <summary>
+/// One GC pause: when it began and ended (UTC), the generation collected (the deepest one it saw), and its parts: until
+/// every managed thread had stopped (SuspendEEEnd) and the collection itself (GCStart to GCEnd), where seen.
+/// </summary>
+internal readonly record struct GcPause(DateTime Begin, DateTime End, int Generation, DateTime? Suspended, DateTime? CollectBegin, DateTime? CollectEnd)
 {
     public double Milliseconds => (End - Begin).TotalMilliseconds;
+
+    /// <summary>From the start of the suspension until every managed thread had stopped at a safe point.</summary>
+    public double? SuspendMilliseconds => Suspended is { } s ? (s - Begin).TotalMilliseconds : null;
+
+    /// <summary>The collection's own work, GCStart to GCEnd.</summary>
+    public double? CollectMilliseconds => CollectBegin is { } b && CollectEnd is { } e ? (e - b).TotalMilliseconds : null;
 }
 
 /// <summary>
@@ -139,13 +185,18 @@ internal readonly record struct GcPause(DateTime Begin, DateTime End, int Genera
 internal sealed class GcPauseListener : EventListener
 {
     private const int GCStart = 1;
+    private const int GCEnd = 2;
     private const int RestartEEEnd = 3;
+    private const int SuspendEEEnd = 8;
     private const int SuspendEEBegin = 9;
     private readonly Lock _gate = new();
     private readonly Latencies _pauses = new();
     private readonly List<GcPause> _list = [];
     private DateTime? _suspended;
     private int _generation = -1;
+    private DateTime? _allStopped;
+    private DateTime? _collectBegin;
+    private DateTime? _collectEnd;
 
     public Latencies Pauses
     {
@@ -189,13 +240,21 @@ internal sealed class GcPauseListener : EventListener
                         ? eventData.TimeStamp
                         : null;
                     _generation = -1;
+                    _allStopped = _collectBegin = _collectEnd = null;
+                    break;
+                case SuspendEEEnd when _suspended is not null:
+                    _allStopped ??= eventData.TimeStamp;
                     break;
                 case GCStart when _suspended is not null && eventData.PayloadNames?.IndexOf("Depth") is >= 0 and var depth:
                     _generation = Math.Max(_generation, Convert.ToInt32(eventData.Payload![depth], CultureInfo.InvariantCulture));
+                    _collectBegin ??= eventData.TimeStamp;
+                    break;
+                case GCEnd when _suspended is not null && _collectBegin is not null:
+                    _collectEnd = eventData.TimeStamp;
                     break;
                 case RestartEEEnd when _suspended is { } begin:
                     _pauses.Add((eventData.TimeStamp - begin).TotalMilliseconds);
-                    _list.Add(new GcPause(begin, eventData.TimeStamp, _generation));
+                    _list.Add(new GcPause(begin, eventData.TimeStamp, _generation, _allStopped, _collectBegin, _collectEnd));
                     _suspended = null;
                     break;
             }
