@@ -31,4 +31,7 @@ internal static partial class JournalLog
 
     [LoggerMessage(9, LogLevel.Warning, "Tap journal: the pre-zeroed spare segment could not be prepared; the next segment grows as it is written")]
     public static partial void SpareFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(10, LogLevel.Warning, "Tap journal: the closed segment {Segment} could not be cut to its last record; the next open reports its zeros as damage (no record is lost)")]
+    public static partial void TrimFailed(ILogger logger, string segment, Exception exception);
 }

@@ -120,9 +120,10 @@ public sealed partial class TapJournal
 
     /// <summary>
     /// The newest segment could not be opened at recovery: trim it by its path if that works now. If not, its zeros
-    /// stay and the next open reports them as damage at the end of a closed segment; no record is touched either way.
+    /// stay and the next open reports them as damage at the end of a closed segment (logged now); no record is touched
+    /// either way, and the taps go on into the next segment.
     /// </summary>
-    private static void TryTrimByPath(Segment segment)
+    private void TryTrimByPath(Segment segment)
     {
         try
         {
@@ -131,9 +132,13 @@ public sealed partial class TapJournal
             RandomAccess.SetLength(handle, segment.Length);
             Durability.FlushData(handle);
         }
+        catch (FileNotFoundException)
+        {
+            // Gone: nothing left to trim.
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // As the summary says.
+            JournalLog.TrimFailed(_logger, Path.GetFileName(segment.Path), ex);
         }
     }
 

@@ -27,6 +27,9 @@ public sealed partial class TapJournal : Validator.Core.Taps.ITapJournal, IDispo
     private long _nextSequence;
     private long _sizeBytes;
     private bool _faulted;
+    // A rotation began (the closing segment trimmed) and has not finished: the retry must finish it, whatever the next
+    // tap's size, or a shorter tap would go back into the trimmed segment while a file named for its sequence exists.
+    private bool _rotating;
     private bool _disposed;
 
     private TapJournal(TapJournalOptions options, TimeProvider time, ILogger logger, FileStream lockFile)
@@ -35,7 +38,15 @@ public sealed partial class TapJournal : Validator.Core.Taps.ITapJournal, IDispo
         _time = time;
         _logger = logger;
         _lockFile = lockFile;
-        OpenReport = Recover();
+        try
+        {
+            OpenReport = Recover();
+        }
+        catch
+        {
+            _active?.Dispose();
+            throw;
+        }
     }
 
     /// <summary>What recovery found and repaired when the journal was opened.</summary>
@@ -173,7 +184,7 @@ public sealed partial class TapJournal : Validator.Core.Taps.ITapJournal, IDispo
 
     private bool EnsureActiveSegment(int frameLength, long sequence, DateTimeOffset now)
     {
-        if (_active is not null && _segments.Count > 0)
+        if (_active is not null && _segments.Count > 0 && !_rotating)
         {
             var last = _segments[^1];
             var fits = last.Length + frameLength <= _options.MaxSegmentBytes && now - last.StartedAt < _options.MaxSegmentAge;
@@ -183,26 +194,18 @@ public sealed partial class TapJournal : Validator.Core.Taps.ITapJournal, IDispo
         var path = Path.Combine(_options.Directory, Segment.FileName(sequence));
         if (_active is null && _segments.Count > 0 && _segments[^1].Count == 0 && _segments[^1].Path == path)
         {
-            // The newest segment is empty and named for this very tap, but could not be opened at recovery: try again.
-            try
-            {
-                _active = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
-            }
-            catch (IOException ex)
-            {
-                throw Fail(JournalFault.WriteFailed, "The newest journal segment could not be opened.", ex);
-            }
-
+            ReopenNewestLocked(_segments[^1]);
             return false;
         }
 
         // Closed segments end at their last record: the zeros a spare brought are cut off before the next segment exists.
+        _rotating = true;
         if (_segments.Count > 0) TrimClosingLocked(_active, _segments[^1]);
         SafeFileHandle? handle = null;
         try
         {
-            // A file already at the new name is what an earlier attempt that failed after creating it left: it holds no
-            // record (none was written before the failure), so it is taken as it is.
+            // A file already at the new name is what an earlier attempt that failed after creating it left (this tap's
+            // sequence is the one that attempt had): it holds no record, so it is taken as it is.
             var exists = File.Exists(path) || TryTakeSpareLocked(path);
             handle = File.OpenHandle(path, exists ? FileMode.Open : FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
             // The new name must survive power loss too, or the records synced into it would be unreachable.
@@ -211,6 +214,10 @@ public sealed partial class TapJournal : Validator.Core.Taps.ITapJournal, IDispo
         catch (IOException ex)
         {
             handle?.Dispose();
+            // With nothing at the new name the closing segment may take the next tap again (it was only trimmed); with a
+            // file there, the next tap must finish this rotation, or recovery would read that file as the start of
+            // the sequences the closing segment then took.
+            _rotating = File.Exists(path);
             throw Fail(Durability.IsDiskFull(ex) ? JournalFault.DiskFull : JournalFault.WriteFailed, "A new journal segment could not be created.", ex);
         }
 
@@ -218,7 +225,37 @@ public sealed partial class TapJournal : Validator.Core.Taps.ITapJournal, IDispo
         _active?.Dispose();
         _active = handle;
         _segments.Add(new Segment(path, sequence) { StartedAt = now });
+        _rotating = false;
         return true;
+    }
+
+    /// <summary>
+    /// The newest segment is empty and named for the next tap, but could not be opened at recovery: opened now, or
+    /// created again if it has gone meanwhile.
+    /// </summary>
+    private void ReopenNewestLocked(Segment newest)
+    {
+        SafeFileHandle? handle = null;
+        try
+        {
+            var exists = File.Exists(newest.Path);
+            handle = File.OpenHandle(newest.Path, exists ? FileMode.Open : FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
+            if (!exists)
+            {
+                Durability.FlushDirectory(_options.Directory);
+                _sizeBytes -= newest.Length;
+                newest.Length = 0;
+                newest.KnownCorruptOffsets.Clear();
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            handle?.Dispose();
+            var cause = ex as IOException ?? new IOException(ex.Message, ex);
+            throw Fail(Durability.IsDiskFull(cause) ? JournalFault.DiskFull : JournalFault.WriteFailed, "The newest journal segment could not be opened.", cause);
+        }
+
+        _active = handle;
     }
 
     private void WriteDurably(Segment segment, ReadOnlySpan<byte> frame)

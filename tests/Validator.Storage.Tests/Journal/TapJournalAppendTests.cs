@@ -144,4 +144,49 @@ public class TapJournalAppendTests
         Assert.That(again.OpenReport.Clean, Is.True);
         Assert.That(SampleTaps.ReadAll(again).Select(t => t.Sequence), Is.EqualTo(Enumerable.Range(1, 39).Select(i => (long)i)));
     }
+
+    [Test]
+    public void After_a_rotation_failed_with_a_file_left_at_the_new_name_a_shorter_tap_does_not_go_back_into_the_closed_segment()
+    {
+        const int Max = 4096;
+        var options = new TapJournalOptions { Directory = _dir.Path, MaxSegmentBytes = Max, PrepareSpareSegments = false };
+        var longTap = SampleTaps.Full(0) with { Reason = new string('r', 250), Product = new string('p', 250), Stop = new string('s', 250) };
+        long longLength;
+        using (var scratch = new TempDirectory())
+        using (var measure = SampleTaps.OpenJournal(new TapJournalOptions { Directory = scratch.Path, PrepareSpareSegments = false }))
+        {
+            measure.Append(longTap);
+            longLength = measure.SizeBytes;
+        }
+
+        using (var journal = SampleTaps.OpenJournal(options))
+        {
+            // The segment is filled until the long tap no longer fits but a bare one still does.
+            var n = 1;
+            while (journal.SizeBytes + longLength <= Max) journal.Append(SampleTaps.Bare(n++));
+            Assert.That(journal.SizeBytes + 100, Is.LessThanOrEqualTo(Max), "room for a bare tap is left");
+
+            // A file at the next segment's name that cannot be opened: the state a rotation leaves when it failed after
+            // the new file existed (its directory sync or its open failed).
+            var next = Path.Combine(_dir.Path, Segment.FileName(journal.LastSequence + 1));
+            using (var obstacle = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified))
+            {
+                obstacle.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(next));
+                Assert.Throws<JournalUnavailableException>(() => journal.Append(longTap), "the rotation fails");
+                // The bare tap would fit the closed segment, but recovery reads the file at the new name as the start
+                // of its sequence: a tap written back into the closed segment would be skipped and its number reused.
+                Assert.Throws<JournalUnavailableException>(() => journal.Append(SampleTaps.Bare(n)), "the rotation must be finished first");
+            }
+
+            File.Delete(next);
+            for (var i = 0; i < 5; i++) journal.Append(SampleTaps.Bare(n++));
+            Assert.That(_dir.Segments(), Has.Length.EqualTo(2));
+        }
+
+        using var reopened = SampleTaps.OpenJournal(options);
+        Assert.That(reopened.OpenReport.Clean, Is.True);
+        var sequences = SampleTaps.ReadAll(reopened).Select(t => t.Sequence).ToList();
+        Assert.That(sequences, Is.EqualTo(Enumerable.Range(1, sequences.Count).Select(i => (long)i)), "every acknowledged tap is read back once, in order");
+        Assert.That(reopened.LastSequence, Is.EqualTo(sequences.Count));
+    }
 }
