@@ -125,7 +125,7 @@ internal static class GcStorm
         string During(GcPause p, int cpu) =>
             stalls.Where(s => s.Cpu == cpu && s.Overlaps(p)).Select(s => s.LateMilliseconds).DefaultIfEmpty(0).Max() is var late and > 0 ? Latencies.Ms(late, 1) : "—";
         var longest = pauses.OrderByDescending(p => p.Milliseconds).Take(8).Select(p => (IReadOnlyList<string>)[
-            Latencies.Ms(p.Milliseconds, 3), p.Generation < 0 ? "unknown" : p.Generation.ToString(CultureInfo.InvariantCulture),
+            Latencies.Ms(p.Milliseconds, 3), p.Generation < 0 ? "unknown" : p.Generation.ToString(CultureInfo.InvariantCulture), p.Why,
             string.Create(CultureInfo.InvariantCulture, $"{(p.Begin - pauses[0].Begin).TotalSeconds:F1} s"),
             p.SuspendMilliseconds is { } suspend ? Latencies.Ms(suspend, 3) : "—",
             p.CollectMilliseconds is { } collect ? Latencies.Ms(collect, 3) : "—",
@@ -135,7 +135,7 @@ internal static class GcStorm
         var meter = realTime ? "pinned, SCHED_FIFO" : "pinned, normal priority: a busy CPU delays it too";
         report.Table(
             $"The longest pauses: their parts (threads stopping: SuspendEEBegin → SuspendEEEnd; collecting: GCStart → GCEnd), how long the tap thread, which runs nearly every collection, waited on a run queue for a CPU around it (its /proc schedstat, looked at every ~1 ms from outside; — = under {MachineStallMeter.WaitThresholdMs:F1} ms), and how late the machine's stall meter on each CPU woke during it (a process of its own, one thread per CPU asking to sleep 1 ms again and again, {meter}; — = never ≥ {MachineStallMeter.ThresholdMs:F0} ms late):",
-            ["pause", "generation", "at", "of it: threads stopping", "of it: collecting", "tap thread waited for a CPU", .. cpus.Select(cpu => $"CPU {cpu} stalled")], longest);
+            ["pause", "generation", "kind, trigger", "at", "of it: threads stopping", "of it: collecting", "tap thread waited for a CPU", .. cpus.Select(cpu => $"CPU {cpu} stalled")], longest);
         report.Line(string.Create(CultureInfo.InvariantCulture,
             $"The parts of every pause, p50 / p99 / longest: threads stopping (SuspendEEBegin → SuspendEEEnd) {Spread(pauses.Select(p => p.SuspendMilliseconds))}; " +
             $"collecting (GCStart → GCEnd) {Spread(pauses.Select(p => p.CollectMilliseconds))}."));
@@ -171,7 +171,7 @@ internal static class GcStorm
 /// One GC pause: when it began and ended (UTC), the generation collected (the deepest one it saw), and its parts: until
 /// every managed thread had stopped (SuspendEEEnd) and the collection itself (GCStart to GCEnd), where seen.
 /// </summary>
-internal readonly record struct GcPause(DateTime Begin, DateTime End, int Generation, DateTime? Suspended, DateTime? CollectBegin, DateTime? CollectEnd)
+internal readonly record struct GcPause(DateTime Begin, DateTime End, int Generation, DateTime? Suspended, DateTime? CollectBegin, DateTime? CollectEnd, string Why)
 {
     public double Milliseconds => (End - Begin).TotalMilliseconds;
 
@@ -202,6 +202,15 @@ internal sealed class GcPauseListener : EventListener
     private DateTime? _allStopped;
     private DateTime? _collectBegin;
     private DateTime? _collectEnd;
+    private string _why = "—";
+
+    // GCStart's Reason and Type payloads (the runtime's gc_reason and gc_type).
+    private static readonly string[] Reasons =
+        ["small allocation", "induced", "low memory", "empty", "large allocation", "out of space (SOH)", "out of space (LOH)", "induced, not forced", "stress", "low memory (induced)", "induced, compacting", "provisional", "LOH reclaim", "BGC ephemeral", "induced, aggressive"];
+    private static readonly string[] Types = ["blocking", "background", "foreground"];
+
+    private static string Name(string[] names, object? value) =>
+        value is null ? "?" : Convert.ToInt32(value, CultureInfo.InvariantCulture) is var i && i >= 0 && i < names.Length ? names[i] : i.ToString(CultureInfo.InvariantCulture);
 
     public Latencies Pauses
     {
@@ -246,20 +255,26 @@ internal sealed class GcPauseListener : EventListener
                         : null;
                     _generation = -1;
                     _allStopped = _collectBegin = _collectEnd = null;
+                    _why = "—";
                     break;
                 case SuspendEEEnd when _suspended is not null:
                     _allStopped ??= eventData.TimeStamp;
                     break;
                 case GCStart when _suspended is not null && eventData.PayloadNames?.IndexOf("Depth") is >= 0 and var depth:
                     _generation = Math.Max(_generation, Convert.ToInt32(eventData.Payload![depth], CultureInfo.InvariantCulture));
-                    _collectBegin ??= eventData.TimeStamp;
+                    if (_collectBegin is null)
+                    {
+                        _collectBegin = eventData.TimeStamp;
+                        var names = eventData.PayloadNames!;
+                        _why = $"{Name(Types, names.IndexOf("Type") is >= 0 and var t ? eventData.Payload![t] : null)}, {Name(Reasons, names.IndexOf("Reason") is >= 0 and var r ? eventData.Payload![r] : null)}";
+                    }
                     break;
                 case GCEnd when _suspended is not null && _collectBegin is not null:
                     _collectEnd = eventData.TimeStamp;
                     break;
                 case RestartEEEnd when _suspended is { } begin:
                     _pauses.Add((eventData.TimeStamp - begin).TotalMilliseconds);
-                    _list.Add(new GcPause(begin, eventData.TimeStamp, _generation, _allStopped, _collectBegin, _collectEnd));
+                    _list.Add(new GcPause(begin, eventData.TimeStamp, _generation, _allStopped, _collectBegin, _collectEnd, _why));
                     _suspended = null;
                     break;
             }
