@@ -92,18 +92,11 @@ internal static class GcStorm
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "gettid")]
     private static extern int GetTid();
 
-    /// <summary>A thread's time waiting on a run queue so far (the second field of its /proc schedstat), in ms; 0 where unknown.</summary>
+    /// <summary>A live thread's time waiting on a run queue so far (its /proc schedstat), in ms.</summary>
     private static double RunQueueWaitMs(int thread)
     {
-        try
-        {
-            var fields = File.ReadAllText($"/proc/self/task/{thread}/schedstat").Split(' ');
-            return fields.Length > 1 ? long.Parse(fields[1], CultureInfo.InvariantCulture) / 1e6 : 0;
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
+        using var file = File.OpenHandle($"/proc/self/task/{thread}/schedstat");
+        return Math.Max(0, MachineStallMeter.ReadWait(file, new byte[128])) / 1e6;
     }
 
     /// <summary>
@@ -174,6 +167,9 @@ internal static class GcStorm
 internal readonly record struct GcPause(DateTime Begin, DateTime End, int Generation, DateTime? Suspended, DateTime? CollectBegin, DateTime? CollectEnd, string Why)
 {
     public double Milliseconds => (End - Begin).TotalMilliseconds;
+
+    /// <summary>Whether the span from <paramref name="begin"/> to <paramref name="end"/> (UTC) overlaps this pause.</summary>
+    public bool Overlaps(DateTime begin, DateTime end) => begin < End && Begin < end;
 
     /// <summary>From the start of the suspension until every managed thread had stopped at a safe point.</summary>
     public double? SuspendMilliseconds => Suspended is { } s ? (s - Begin).TotalMilliseconds : null;

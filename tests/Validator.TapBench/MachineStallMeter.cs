@@ -15,8 +15,7 @@ internal sealed class MachineStallMeter : IDisposable
 {
     public const double ThresholdMs = 1;
     public const string ChildArgument = "--stall-meter-cpu";
-    private readonly List<(int Cpu, Process Process)> _children = [];
-    private readonly Dictionary<int, Task<string>> _output = [];
+    private readonly List<(int Cpu, Process Process, Task<string> Output)> _children = [];
 
     private MachineStallMeter()
     {
@@ -46,11 +45,10 @@ internal sealed class MachineStallMeter : IDisposable
                 start.ArgumentList.Add(cpu.ToString(CultureInfo.InvariantCulture));
                 if (cpu == 0) start.ArgumentList.Add(string.Create(CultureInfo.InvariantCulture, $"/proc/{Environment.ProcessId}/task/{watchThread}/schedstat"));
                 var process = Process.Start(start) ?? throw new InvalidOperationException("the stall meter did not start");
-                meter._children.Add((cpu, process));
                 var ready = process.StandardOutput.ReadLine();
                 if (ready is null || !ready.StartsWith("measuring", StringComparison.Ordinal)) throw new InvalidOperationException($"stall meter on CPU {cpu}: {ready ?? "exited"}");
                 meter.RealTime &= ready.Contains("SCHED_FIFO", StringComparison.Ordinal);
-                meter._output[cpu] = process.StandardOutput.ReadToEndAsync();
+                meter._children.Add((cpu, process, process.StandardOutput.ReadToEndAsync()));
             }
         }
         catch
@@ -73,11 +71,11 @@ internal sealed class MachineStallMeter : IDisposable
     {
         var stalls = new List<MachineStall>();
         var waits = new List<RunQueueWait>();
-        foreach (var (cpu, process) in _children)
+        foreach (var (cpu, process, output) in _children)
         {
             process.StandardInput.Close(); // the meter's signal to stop and report
             if (!process.WaitForExit(TimeSpan.FromSeconds(30))) throw new TimeoutException($"stall meter on CPU {cpu} did not stop");
-            foreach (var line in _output[cpu].Result.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            foreach (var line in output.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
                 var parts = line.Split(' ');
                 if (parts[0] == "W")
@@ -102,7 +100,7 @@ internal sealed class MachineStallMeter : IDisposable
 
     public void Dispose()
     {
-        foreach (var (_, process) in _children)
+        foreach (var (_, process, _) in _children)
         {
             try
             {
@@ -167,7 +165,7 @@ internal sealed class MachineStallMeter : IDisposable
     }
 
     /// <summary>The second field of a schedstat file (time spent waiting on a run queue, ns), read without allocating; -1 if unreadable.</summary>
-    private static long ReadWait(Microsoft.Win32.SafeHandles.SafeFileHandle? file, byte[] buffer)
+    internal static long ReadWait(Microsoft.Win32.SafeHandles.SafeFileHandle? file, byte[] buffer)
     {
         if (file is null) return -1;
         int read;
@@ -212,7 +210,7 @@ internal sealed class MachineStallMeter : IDisposable
 /// <summary>Between two looks at Begin and End, the watched thread waited <paramref name="Milliseconds"/> on a run queue for a CPU.</summary>
 internal readonly record struct RunQueueWait(DateTime Begin, DateTime End, double Milliseconds)
 {
-    public bool Overlaps(GcPause pause) => Begin < pause.End && pause.Begin < End;
+    public bool Overlaps(GcPause pause) => pause.Overlaps(Begin, End);
 }
 
 /// <summary>One late wake-up of the stall meter on <paramref name="Cpu"/>: it asked to sleep 1 ms at Begin and ran again at End.</summary>
@@ -220,5 +218,5 @@ internal readonly record struct MachineStall(int Cpu, DateTime Begin, DateTime E
 {
     public double LateMilliseconds => (End - Begin).TotalMilliseconds - 1;
 
-    public bool Overlaps(GcPause pause) => Begin < pause.End && pause.Begin < End;
+    public bool Overlaps(GcPause pause) => pause.Overlaps(Begin, End);
 }
