@@ -25,6 +25,7 @@ internal static class GcStorm
         var gen1 = GC.CollectionCount(1);
         var gen2 = GC.CollectionCount(2);
         var pauseBefore = GC.GetTotalPauseDuration();
+        var heapBefore = GC.GetGCMemoryInfo().HeapSizeBytes;
         Console.WriteLine($"tap storm for {duration.TotalMinutes:F1} min …");
         var clock = Stopwatch.StartNew();
         var stealBefore = Steal.Milliseconds();
@@ -59,6 +60,7 @@ internal static class GcStorm
             }
             var elapsed = clock.Elapsed;
             var stormEnd = DateTime.UtcNow;
+            var heapAfter = GC.GetGCMemoryInfo().HeapSizeBytes;
             var pauseTotal = (GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds;
             pauses.Flush();
             // Only the storm's own pauses: the bench's work after it (stopping the meters, reading their output) is not
@@ -83,6 +85,10 @@ internal static class GcStorm
                     string.Create(CultureInfo.InvariantCulture, $"{Latencies.Ms(p.Count == 0 ? 0 : p.Total, 1)} (runtime's own count: {pauseTotal:F1} ms)"),
                     $"{Latencies.Ms(taps.P(0.5))} / {Latencies.Ms(taps.P(0.99))} / {Latencies.Ms(taps.Max)}",
                 ]]);
+            // A storm holds its working set steady (the simulated pins keep only their latest changes): a heap that grew with
+            // the taps would make the storm's late collections the bench's, not the validator's.
+            report.Line(string.Create(CultureInfo.InvariantCulture,
+                $"Managed heap after the last collection before the storm / after the storm: {heapBefore / 1048576.0:F1} MB / {heapAfter / 1048576.0:F1} MB."));
             var (stalls, waits) = machine.Stop();
             Attribute(inStorm, stalls, waits, machine.RealTime, RunQueueWaitMs(tapThread) - waitedBefore, Steal.Milliseconds() - stealBefore, elapsed, report);
             report.Target($"longest GC pause during the storm ≤ {TargetMs:F0} ms", p.Count == 0 || p.Max <= TargetMs, p.Count == 0 ? "no GC" : Latencies.Ms(p.Max, 3));

@@ -5,7 +5,8 @@ namespace Validator.Simulation.Gpio;
 
 /// <summary>
 /// A GPIO driver with no hardware behind it: it keeps every pin's mode and level in memory, records each level
-/// change with a timestamp and raises <see cref="PinChanged"/>, so tests and the demo can see what the LEDs do.
+/// change with a timestamp and raises <see cref="PinChanged"/>, so tests and the demo can see what the LEDs do. It keeps
+/// the latest <see cref="HistoryLimit"/> changes; <see cref="PinChange.Sequence"/> keeps counting, so a gap shows a drop.
 /// </summary>
 public sealed class SimulatedGpioDriver : GpioDriver
 {
@@ -14,7 +15,7 @@ public sealed class SimulatedGpioDriver : GpioDriver
     private readonly HashSet<int> _unavailable;
     private readonly Dictionary<int, PinMode> _open = [];
     private readonly Dictionary<int, PinValue> _levels = [];
-    private readonly List<PinChange> _changes = [];
+    private readonly ChangeHistory<PinChange> _changes = new();
     private readonly ConcurrentDictionary<int, PinChangeEventHandler> _callbacks = new();
     private long _sequence;
 
@@ -36,14 +37,34 @@ public sealed class SimulatedGpioDriver : GpioDriver
     /// <summary>The time provider whose timestamps are recorded.</summary>
     public TimeProvider Time => _time;
 
-    /// <summary>A copy of every level change recorded so far, in order.</summary>
+    /// <summary>How many of the latest changes <see cref="Changes"/> keeps (default 10,000); older ones are dropped.</summary>
+    public int HistoryLimit
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _changes.Limit;
+            }
+        }
+
+        set
+        {
+            lock (_gate)
+            {
+                _changes.Limit = value;
+            }
+        }
+    }
+
+    /// <summary>A copy of the latest level changes recorded (at most <see cref="HistoryLimit"/>), in order.</summary>
     public IReadOnlyList<PinChange> Changes
     {
         get
         {
             lock (_gate)
             {
-                return [.. _changes];
+                return _changes.Copy();
             }
         }
     }

@@ -6,13 +6,14 @@ namespace Validator.Simulation.Gpio;
 /// A PWM channel with no hardware behind it (a passive buzzer on PWM0 in the demo and tests). It behaves like
 /// <c>UnixPwmChannel</c> over Linux sysfs PWM: the period and the duty cycle are separate values in nanoseconds, so a
 /// new frequency keeps the old duty time (the ratio changes), and a period shorter than the duty time is refused
-/// with EINVAL. It records every change of what the output does with a timestamp and raises <see cref="Changed"/>.
+/// with EINVAL. It records each change of what the output does with a timestamp (the latest <see cref="HistoryLimit"/>)
+/// and raises <see cref="Changed"/>.
 /// </summary>
 public sealed class SimulatedPwmChannel : PwmChannel
 {
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
-    private readonly List<PwmChange> _changes = [];
+    private readonly ChangeHistory<PwmChange> _changes = new();
     private int _frequency;
     private double _requestedDutyCycle;
     private long _periodNs;
@@ -32,14 +33,34 @@ public sealed class SimulatedPwmChannel : PwmChannel
     /// <summary>Raised after every change, on the thread that made it.</summary>
     public event EventHandler<PwmChange>? Changed;
 
-    /// <summary>A copy of every change recorded so far, in order.</summary>
+    /// <summary>How many of the latest changes <see cref="Changes"/> keeps (default 10,000); older ones are dropped.</summary>
+    public int HistoryLimit
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _changes.Limit;
+            }
+        }
+
+        set
+        {
+            lock (_gate)
+            {
+                _changes.Limit = value;
+            }
+        }
+    }
+
+    /// <summary>A copy of the latest changes recorded (at most <see cref="HistoryLimit"/>), in order.</summary>
     public IReadOnlyList<PwmChange> Changes
     {
         get
         {
             lock (_gate)
             {
-                return [.. _changes];
+                return _changes.Copy();
             }
         }
     }

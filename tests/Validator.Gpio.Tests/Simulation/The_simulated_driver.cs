@@ -40,6 +40,21 @@ public class The_simulated_driver
     }
 
     [Test]
+    public void Keeps_only_the_latest_changes_so_a_long_running_demo_holds_fixed_memory()
+    {
+        var driver = new SimulatedGpioDriver { HistoryLimit = 4 };
+        using var controller = new GpioController(driver);
+        controller.OpenPin(5, PinMode.Output);
+
+        for (var i = 0; i < 10; i++) controller.Write(5, i % 2 == 0 ? PinValue.High : PinValue.Low);
+
+        Assert.That(driver.Changes.Select(c => c.Sequence), Is.EqualTo(new[] { 6L, 7L, 8L, 9L }), "the oldest dropped, the sequence still counting");
+        driver.HistoryLimit = 2;
+        Assert.That(driver.Changes.Select(c => c.Sequence), Is.EqualTo(new[] { 8L, 9L }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => driver.HistoryLimit = 0);
+    }
+
+    [Test]
     public void Refuses_a_pin_marked_unavailable_like_a_busy_line()
     {
         using var controller = new GpioController(new SimulatedGpioDriver(unavailablePins: [4]));
@@ -76,6 +91,18 @@ public class The_simulated_driver
             (200, 0.125, true),
             (200, 0.125, false),
         }));
+    }
+
+    [Test]
+    public void Keeps_only_the_latest_pwm_changes()
+    {
+        using var pwm = new SimulatedPwmChannel(frequency: 400, dutyCycle: 0.5) { HistoryLimit = 2 };
+
+        pwm.Start();
+        pwm.Frequency = 200;
+        pwm.Stop();
+
+        Assert.That(pwm.Changes.Select(c => (c.Frequency, c.Running)), Is.EqualTo(new[] { (200, true), (200, false) }));
     }
 
     [Test]
