@@ -69,6 +69,7 @@ internal static class StartBench
         var atReady = new List<double>();
         var settled = new List<double>();
         var peak = new List<double>();
+        var lists = new List<ListLoad>();
         for (var run = 0; run < Runs; run++)
         {
             var config = new Dictionary<string, Dictionary<string, string>>
@@ -79,6 +80,7 @@ internal static class StartBench
             using var daemon = DaemonProcess.Start(validator, Path.Combine(dir, "daemon"), config, listStore, environment);
             var readyMs = daemon.WaitForReady();
             ready.Add(readyMs);
+            lists.Add(ListLoad.Parse(daemon.WaitForLine("Lists loaded in", TimeSpan.FromSeconds(10)).Line));
             // The tap service's warning when its grace for pcscd ran out: its start began that long before.
             if (environment is not null) work.Add(daemon.WaitForLine("pcscd not reachable after", TimeSpan.FromSeconds(10)).AtMs - Grace.TotalMilliseconds);
             atReady.Add(daemon.StatusMb("VmRSS:"));
@@ -88,7 +90,7 @@ internal static class StartBench
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{what}: READY after {readyMs:F0} ms; RSS at READY {atReady[^1]:F0} MB, {Settle.TotalSeconds:F0} s later {settled[^1]:F0} MB, peak {peak[^1]:F0} MB"));
         }
-        return new StartRow(what, ready.ToArray(), work.ToArray(), atReady.ToArray(), settled.ToArray(), peak.ToArray());
+        return new StartRow(what, ready.ToArray(), work.ToArray(), atReady.ToArray(), settled.ToArray(), peak.ToArray(), [.. lists]);
     }
 
     /// <summary>Takes the machine's pcscd lock (the test fixture's lock file), waiting while another run holds it.</summary>
@@ -114,11 +116,13 @@ internal static class StartBench
         var md = new Markdown();
         md.Line(Markdown.F($"`validator run` from the ReadyToRun publish (linux-x64, self-contained), no back office configured (no sync services), no GPIO on the build machine (the daemon falls back to no feedback); time from process start to the READY=1 it sends to NOTIFY_SOCKET, and its RSS (VmRSS at READY and {Settle.TotalSeconds:F0} s later, VmHWM = peak since start); {Runs} starts per row, median and worst."));
         md.Table(
-            ["start", "to READY: median / max", "start work (without pcscd: to the grace's start)", "RSS at READY", Markdown.F($"RSS {Settle.TotalSeconds:F0} s after READY"), "peak RSS (VmHWM)"],
+            ["start", "to READY: median / max", "start work (without pcscd: to the grace's start)", "of it: lists opened (entitlements / deny list / collections after each load)", "RSS at READY", Markdown.F($"RSS {Settle.TotalSeconds:F0} s after READY"), "peak RSS (VmHWM)"],
             rows.Select(r => new[]
             {
                 r.What, Markdown.F($"{Median(r.ReadyMs):F0} / {r.ReadyMs.Max():F0} ms"),
-                r.WorkMs.Length == 0 ? "= to READY" : Markdown.F($"{Median(r.WorkMs):F0} / {r.WorkMs.Max():F0} ms"), Markdown.F($"{Median(r.AtReadyMb):F0} MB"),
+                r.WorkMs.Length == 0 ? "= to READY" : Markdown.F($"{Median(r.WorkMs):F0} / {r.WorkMs.Max():F0} ms"),
+                Markdown.F($"{Median([.. r.Lists.Select(l => l.Total)]):F0} ms ({Median([.. r.Lists.Select(l => l.Entitlements)]):F0} / {Median([.. r.Lists.Select(l => l.Deny)]):F0} / {Median([.. r.Lists.Select(l => l.Collect)]):F0}), medians"),
+                Markdown.F($"{Median(r.AtReadyMb):F0} MB"),
                 Markdown.F($"{Median(r.SettledMb):F0} MB"), Markdown.F($"{Median(r.PeakMb):F0} MB (max {r.PeakMb.Max():F0})"),
             }));
         foreach (var row in rows.Where(r => r.What.EndsWith("running", StringComparison.Ordinal)))
@@ -143,5 +147,20 @@ internal static class StartBench
         return sorted[sorted.Length / 2];
     }
 
-    private sealed record StartRow(string What, double[] ReadyMs, double[] WorkMs, double[] AtReadyMb, double[] SettledMb, double[] PeakMb);
+    private sealed record StartRow(string What, double[] ReadyMs, double[] WorkMs, double[] AtReadyMb, double[] SettledMb, double[] PeakMb, ListLoad[] Lists);
+
+    /// <summary>The daemon's own account of opening its lists (its "Lists loaded in …" line), in ms.</summary>
+    private readonly record struct ListLoad(double Total, double Deny, double Entitlements, double Collect)
+    {
+        private static readonly System.Text.RegularExpressions.Regex Line = new(
+            @"Lists loaded in (\d+) ms: .* read in (\d+) ms, .* in (\d+) ms, policy .*; (\d+) ms returning", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+        public static ListLoad Parse(string line)
+        {
+            var m = Line.Match(line);
+            if (!m.Success) throw new InvalidOperationException($"the daemon's list-load line has an unknown form: {line}");
+            double N(int group) => double.Parse(m.Groups[group].Value, CultureInfo.InvariantCulture);
+            return new ListLoad(N(1), N(2), N(3), N(4));
+        }
+    }
 }

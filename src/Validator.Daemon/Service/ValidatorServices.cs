@@ -108,16 +108,30 @@ internal static partial class ValidatorServices
     /// <summary>Opens the lists; a damaged file is set aside and the lists start empty until the next download.</summary>
     private static StoredLists OpenLists(string path, TimeProvider time, ILogger logger)
     {
+        StoredLists lists;
         try
         {
-            return StoredLists.Open(path, time);
+            lists = StoredLists.Open(path, time);
         }
         catch (ListStoreCorruptException ex) when (File.Exists(path))
         {
             var aside = ListStoreFile.SetAside(path, time);
             LogListsSetAside(logger, aside, ex.Message);
-            return StoredLists.Open(path, time);
+            lists = StoredLists.Open(path, time);
         }
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            var loaded = lists.Live.Current;
+            var took = lists.LoadTimes;
+            long total = Ms(took.Total), deny = Ms(took.DenyList.Read), entitlements = Ms(took.Entitlements.Read);
+            var collect = Ms(took.Entitlements.Collect + took.DenyList.Collect + took.Policy.Collect);
+            int denyCount = loaded.DenyList.Count, entitlementCount = loaded.Entitlements.Count;
+            long denyVersion = loaded.DenyStamp.Version, entitlementVersion = loaded.EntitlementStamp.Version, policyVersion = loaded.PolicyStamp.Version;
+            LogListsLoaded(logger, total, denyCount, denyVersion, deny, entitlementCount, entitlementVersion, entitlements, policyVersion, collect);
+        }
+        return lists;
+
+        static long Ms(TimeSpan span) => (long)Math.Round(span.TotalMilliseconds);
     }
 
     /// <summary>Accepted taps of the last hour from the journal, so a restart never makes a repeat tap chargeable.</summary>
@@ -155,6 +169,9 @@ internal static partial class ValidatorServices
 
     [LoggerMessage(Level = LogLevel.Error, Message = "List store damaged, set aside as {Aside} ({Problem}); lists start empty until the next download")]
     private static partial void LogListsSetAside(ILogger logger, string aside, string problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Lists loaded in {Milliseconds} ms: {DenyCount} deny entries (version {DenyVersion}) read in {DenyMs} ms, {EntitlementCount} entitlements (version {EntitlementVersion}) in {EntitlementMs} ms, policy version {PolicyVersion}; {CollectMs} ms returning the loading memory")]
+    private static partial void LogListsLoaded(ILogger logger, long milliseconds, int denyCount, long denyVersion, long denyMs, int entitlementCount, long entitlementVersion, long entitlementMs, long policyVersion, long collectMs);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "LEDs and buzzer unavailable: {Problem}; taps are still decided and stored")]
     private static partial void LogNoGpio(ILogger logger, string problem);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
 using System.Runtime.CompilerServices;
@@ -17,12 +18,16 @@ public sealed class StoredLists : IDisposable
     private readonly Lock _writers = new();
     private LiteDbListStore _store;
 
-    private StoredLists(LiteDbListStore store, LiveLists live, TimeProvider time)
+    private StoredLists(LiteDbListStore store, LiveLists live, TimeProvider time, ListLoadTimes loadTimes)
     {
         _store = store;
         Live = live;
         _time = time;
+        LoadTimes = loadTimes;
     }
+
+    /// <summary>How long opening took, list by list: what a slow start is made of.</summary>
+    public ListLoadTimes LoadTimes { get; }
 
     /// <summary>The snapshot taps are decided on.</summary>
     public LiveLists Live { get; }
@@ -81,11 +86,14 @@ public sealed class StoredLists : IDisposable
         // LiteDB keeps every page a load read in its cache, and the in-memory indexes already hold what taps need:
         // each list is loaded on a fresh connection that is closed afterwards, so the caches never add up. Entitlements
         // first: their load makes the most garbage, and the deny list's 20 MB is not yet held while it does.
-        var entitlements = Load(path, store => (store.LoadEntitlements(), store.EntitlementStamp));
-        var deny = Load(path, store => (store.LoadDenyList(), store.DenyStamp));
-        var policy = Load(path, store => (store.LoadPolicy(), store.PolicyStamp));
+        var entitlements = Load(path, store => (store.LoadEntitlements(), store.EntitlementStamp), out var entitlementTime);
+        var deny = Load(path, store => (store.LoadDenyList(), store.DenyStamp), out var denyTime);
+        var policy = Load(path, store => (store.LoadPolicy(), store.PolicyStamp), out var policyTime);
         var snapshot = new ListSnapshot(deny.Item1, deny.Item2, entitlements.Item1, entitlements.Item2, policy.Item1, policy.Item2);
-        return new StoredLists(LiteDbListStore.Open(path), new LiveLists(snapshot), time);
+        var opening = Stopwatch.GetTimestamp();
+        var store = LiteDbListStore.Open(path);
+        return new StoredLists(store, new LiveLists(snapshot), time,
+            new ListLoadTimes(entitlementTime, denyTime, policyTime, Stopwatch.GetElapsedTime(opening)));
     }
 
     /// <summary>
@@ -245,14 +253,17 @@ public sealed class StoredLists : IDisposable
         lock (_writers) _store.Dispose();
     }
 
-    private static T Load<T>(string path, Func<LiteDbListStore, T> load)
+    private static T Load<T>(string path, Func<LiteDbListStore, T> load, out ListLoadTime took)
     {
+        var start = Stopwatch.GetTimestamp();
         T loaded;
         using (var store = LiteDbListStore.Open(path))
         {
             loaded = load(store);
         }
+        var read = Stopwatch.GetElapsedTime(start);
         ReturnStartupMemory();
+        took = new ListLoadTime(read, Stopwatch.GetElapsedTime(start) - read);
         return loaded;
     }
 
