@@ -36,21 +36,8 @@ public sealed class SimulatedPwmChannel : PwmChannel
     /// <summary>How many of the latest changes <see cref="Changes"/> keeps (default 10,000); older ones are dropped.</summary>
     public int HistoryLimit
     {
-        get
-        {
-            lock (_gate)
-            {
-                return _changes.Limit;
-            }
-        }
-
-        set
-        {
-            lock (_gate)
-            {
-                _changes.Limit = value;
-            }
-        }
+        get { lock (_gate) return _changes.Limit; }
+        set { lock (_gate) _changes.Limit = value; }
     }
 
     /// <summary>A copy of the latest changes recorded (at most <see cref="HistoryLimit"/>), in order.</summary>
