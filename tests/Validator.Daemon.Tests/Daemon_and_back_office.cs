@@ -32,7 +32,7 @@ public sealed class Daemon_and_back_office
     public void Clean() => _root.Delete(recursive: true);
 
     [Test]
-    public void Taps_reach_the_back_office_and_a_card_blocked_there_is_refused_at_the_next_tap()
+    public void Taps_reach_the_back_office_a_card_blocked_there_is_refused_at_the_next_tap_and_a_restart_serves_the_stored_lists()
     {
         var student = new CardholderData("5413330089600010", "2812", 1);
         var token = new CardTokenizer(TokenKey).ForPan(student.Pan.AsSpan());
@@ -68,9 +68,24 @@ public sealed class Daemon_and_back_office
 
         daemon.Terminate();
         Assert.That(daemon.WaitForExit(Patience), Is.Zero, daemon.Output);
-        Assert.That(PanScanner.Find(daemon.Output + backoffice.Process.Output), Is.Empty);
-        Assert.That((daemon.Output + backoffice.Process.Output).Contains(student.Pan, StringComparison.Ordinal), Is.False, "a PAN appears in a log");
+
+        // Started again, it serves from what it stored, and says so: both lists at the versions it downloaded, with how
+        // long opening them took (what a technician reads when a start is slow).
+        var deny = LastVersion(daemon.Output, "deny");
+        var entitlements = LastVersion(daemon.Output, "entitlements");
+        using var again = ValidatorProcess.Start(["run"], new Dictionary<string, string> { ["VALIDATOR_CONFIG"] = config });
+        var loaded = again.WaitForLine(new System.Text.RegularExpressions.Regex(@"Lists loaded in \d+ ms: (\d+) deny entries \(version (\d+)\) read in \d+ ms, (\d+) entitlements \(version (\d+)\)"), Patience);
+        Assert.That(loaded.Groups.Values.Skip(1).Select(g => long.Parse(g.Value, System.Globalization.CultureInfo.InvariantCulture)), Is.EqualTo(new[] { 1, deny, 1, entitlements }));
+        again.Terminate();
+        Assert.That(again.WaitForExit(Patience), Is.Zero, again.Output);
+
+        var output = daemon.Output + again.Output + backoffice.Process.Output;
+        Assert.That(PanScanner.Find(output), Is.Empty);
+        Assert.That(output.Contains(student.Pan, StringComparison.Ordinal), Is.False, "a PAN appears in a log");
     }
+
+    private static long LastVersion(string output, string list) =>
+        System.Text.RegularExpressions.Regex.Matches(output, $@"List {list} updated to version (\d+)").Select(m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).Last();
 
     private static string Tap(ValidatorProcess daemon, CardholderData card, string logMarker)
     {

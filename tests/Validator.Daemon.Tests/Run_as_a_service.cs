@@ -88,6 +88,23 @@ public sealed class Run_as_a_service
     }
 
     [Test]
+    public void A_SIGTERM_while_start_still_waits_for_pcscd_is_a_clean_stop_not_a_failed_start()
+    {
+        // pcscd pointed at a socket nobody serves: start waits out its grace for it, so the SIGTERM surely lands there.
+        using var service = ValidatorProcess.Start(["run"], new Dictionary<string, string>
+        {
+            ["VALIDATOR_CONFIG"] = _config,
+            ["PCSCLITE_CSOCK_NAME"] = Path.Combine(_root.FullName, "no-pcscd.comm"),
+        });
+        WaitForOutput(service, "Lists loaded in");
+
+        service.Terminate();
+
+        Assert.That(service.WaitForExit(Patience), Is.Zero, service.Output);
+        Assert.That(service.Output, Does.Not.Contain("Hosting failed to start").And.Not.Contain("Unhandled exception"));
+    }
+
+    [Test]
     public void A_configuration_without_a_device_id_is_refused_with_what_to_fix()
     {
         File.WriteAllText(_config, """{ "Cards": { "TokenKey": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=" } }""");

@@ -77,7 +77,18 @@ internal sealed partial class TapService : IHostedService, IDisposable
         _thread = new Thread(Loop) { IsBackground = true, Name = "tap-loop" };
         _thread.Start();
         _monitor.Start();
-        if (!_serviceUp.Wait(ReadyGrace, cancellationToken))
+        bool up;
+        try
+        {
+            up = _serviceUp.Wait(ReadyGrace, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Asked to stop (SIGTERM from systemctl, Ctrl+C) while waiting for pcscd: not a failed start. The host goes
+            // on to stop, and StopAsync ends the tap thread as it always does.
+            return Task.CompletedTask;
+        }
+        if (!up)
         {
             LogNoPcscd(_logger, ReadyGrace.TotalSeconds);
             // The monitor reports only changes, and pcscd absent from the start is none: without this the device would
