@@ -76,6 +76,7 @@ public sealed class Daemon_and_back_office
         using var again = ValidatorProcess.Start(["run"], new Dictionary<string, string> { ["VALIDATOR_CONFIG"] = config });
         var loaded = again.WaitForLine(new System.Text.RegularExpressions.Regex(@"Lists loaded in \d+ ms: (\d+) deny entries \(version (\d+)\) read in \d+ ms, (\d+) entitlements \(version (\d+)\)"), Patience);
         Assert.That(loaded.Groups.Values.Skip(1).Select(g => long.Parse(g.Value, System.Globalization.CultureInfo.InvariantCulture)), Is.EqualTo(new[] { 1, deny, 1, entitlements }));
+        again.WaitForLine("Application started", Patience);
         again.Terminate();
         Assert.That(again.WaitForExit(Patience), Is.Zero, again.Output);
 

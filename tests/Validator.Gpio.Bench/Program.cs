@@ -77,7 +77,7 @@ void Run(string name, bool paced)
             allocated += after - before;
         }
 
-        // The simulators keep every change; drop them (capacity stays) so their lists' growth is not counted.
+        // The simulators keep their latest changes; drop them (capacity stays) so the history's growth is not counted.
         driver.ClearChanges();
         pwm.ClearChanges();
     }

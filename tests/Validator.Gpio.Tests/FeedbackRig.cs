@@ -46,8 +46,9 @@ internal sealed class FeedbackRig : IDisposable
         var options = new FeedbackOptions();
         configure?.Invoke(options);
         var time = new FakeTimeProvider(at ?? new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
-        var driver = new SimulatedGpioDriver(time: time);
-        var pwm = options.Buzzer == BuzzerKind.Passive ? new SimulatedPwmChannel(time: time) : null;
+        // The rig marks an origin by count (MarkOrigin) and skips to it: it keeps every change, not the latest 10,000.
+        var driver = new SimulatedGpioDriver(time: time) { HistoryLimit = int.MaxValue };
+        var pwm = options.Buzzer == BuzzerKind.Passive ? new SimulatedPwmChannel(time: time) { HistoryLimit = int.MaxValue } : null;
         var feedback = GpioFeedback.Open(options, driver, pwm, time);
         return new FeedbackRig(options, time, driver, pwm, feedback);
     }

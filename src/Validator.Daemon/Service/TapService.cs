@@ -73,6 +73,8 @@ internal sealed partial class TapService : IHostedService, IDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        // Asked to stop before this service's turn to start (SIGTERM during the list load): start nothing.
+        if (cancellationToken.IsCancellationRequested) return Task.CompletedTask;
         _feedback.SetStatus(DeviceStatus.Starting);
         _thread = new Thread(Loop) { IsBackground = true, Name = "tap-loop" };
         _thread.Start();
