@@ -46,7 +46,13 @@ internal sealed class MachineStallMeter : IDisposable
                 if (cpu == 0) start.ArgumentList.Add(string.Create(CultureInfo.InvariantCulture, $"/proc/{Environment.ProcessId}/task/{watchThread}/schedstat"));
                 var process = Process.Start(start) ?? throw new InvalidOperationException("the stall meter did not start");
                 var ready = process.StandardOutput.ReadLine();
-                if (ready is null || !ready.StartsWith("measuring", StringComparison.Ordinal)) throw new InvalidOperationException($"stall meter on CPU {cpu}: {ready ?? "exited"}");
+                if (ready is null || !ready.StartsWith("measuring", StringComparison.Ordinal))
+                {
+                    // Not in _children yet, so the cleanup below would not see it: a real-time child must not be left behind.
+                    process.Kill();
+                    process.Dispose();
+                    throw new InvalidOperationException($"stall meter on CPU {cpu}: {ready ?? "exited"}");
+                }
                 meter.RealTime &= ready.Contains("SCHED_FIFO", StringComparison.Ordinal);
                 meter._children.Add((cpu, process, process.StandardOutput.ReadToEndAsync()));
             }
