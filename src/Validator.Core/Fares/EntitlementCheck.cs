@@ -21,18 +21,18 @@ internal enum EntitlementCheck
 internal static class EntitlementRules
 {
     /// <summary>Checks <paramref name="e"/> against the tap; <paramref name="knowTimeOfDay"/> false skips weekday and time checks.</summary>
-    public static EntitlementCheck Check(Entitlement e, ListSnapshot lists, DateOnly today, TimeOnly timeOfDay, DayOfWeek weekday, bool knowTimeOfDay, TapLocation location)
+    public static EntitlementCheck Check(in EntitlementEntry e, ListSnapshot lists, DateOnly today, TimeOnly timeOfDay, DayOfWeek weekday, bool knowTimeOfDay, TapLocation location)
     {
         if (!lists.IsKnownProduct(e.Product)) return EntitlementCheck.UnknownProduct;
         if (today < e.ValidFrom) return EntitlementCheck.NotYetValid;
         if (today > e.ValidTo) return EntitlementCheck.Expired;
         // An unknown line or zone (driver did not log on) gets the benefit of the doubt rather than stranding a student.
-        if (location.Line is not null && e.Lines.Count > 0 && !Contains(e.Lines, location.Line)) return EntitlementCheck.WrongLine;
-        if (location.Zone is not null && e.Zones.Count > 0 && !Contains(e.Zones, location.Zone)) return EntitlementCheck.WrongZone;
+        if (location.Line is not null && e.Lines.Length > 0 && !Contains(e.Lines, location.Line)) return EntitlementCheck.WrongLine;
+        if (location.Zone is not null && e.Zones.Length > 0 && !Contains(e.Zones, location.Zone)) return EntitlementCheck.WrongZone;
         if (knowTimeOfDay)
         {
             if ((e.Days & weekday.ToWeekdays()) == 0) return EntitlementCheck.OutsideTime;
-            if (e.Windows.Count > 0 && !InAnyWindow(e.Windows, timeOfDay)) return EntitlementCheck.OutsideTime;
+            if (e.Windows.Length > 0 && !InAnyWindow(e.Windows, timeOfDay)) return EntitlementCheck.OutsideTime;
         }
         return EntitlementCheck.Valid;
     }
@@ -49,18 +49,18 @@ internal static class EntitlementRules
         _ => FareReasons.NoTicket,
     };
 
-    private static bool Contains(IReadOnlyList<string> values, string value)
+    private static bool Contains(ReadOnlySpan<string> values, string value)
     {
-        for (var i = 0; i < values.Count; i++)
+        for (var i = 0; i < values.Length; i++)
         {
             if (string.Equals(values[i], value, StringComparison.Ordinal)) return true;
         }
         return false;
     }
 
-    private static bool InAnyWindow(IReadOnlyList<TimeWindow> windows, TimeOnly time)
+    private static bool InAnyWindow(ReadOnlySpan<TimeWindow> windows, TimeOnly time)
     {
-        for (var i = 0; i < windows.Count; i++)
+        for (var i = 0; i < windows.Length; i++)
         {
             if (windows[i].Contains(time)) return true;
         }

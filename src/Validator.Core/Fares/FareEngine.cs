@@ -64,12 +64,12 @@ public static class FareEngine
         lists.Entitlements.Find(card, out var byToken, out var byPar);
         var timeOfDay = TimeOnly.FromDateTime(local);
         var best = EntitlementCheck.UnknownProduct;
-        Entitlement? found = null;
-        foreach (var e in byToken) Consider(e, ref best, ref found);
-        foreach (var e in byPar) Consider(e, ref best, ref found);
+        EntitlementEntry found = default;
+        for (var i = 0; i < byToken.Length; i++) Consider(byToken[i], ref best, ref found);
+        for (var i = 0; i < byPar.Length; i++) Consider(byPar[i], ref best, ref found);
         if (best == EntitlementCheck.Valid)
         {
-            return basis with { Outcome = FareOutcome.Accepted, Reason = FareReasons.AcceptedPass, Product = found!.Product, EntitlementId = found.Id };
+            return basis with { Outcome = FareOutcome.Accepted, Reason = FareReasons.AcceptedPass, Product = found.Product, EntitlementId = found.Id };
         }
 
         if (policy.AcceptPayAsYouGo && card.Kind == CardKind.Emv)
@@ -78,13 +78,14 @@ public static class FareEngine
             return basis with { Outcome = FareOutcome.Accepted, Reason = FareReasons.AcceptedPayAsYouGo, Chargeable = true };
         }
 
-        return basis with { Reason = found is null ? FareReasons.NoTicket : EntitlementRules.ReasonFor(best) };
+        // No pass at all and passes for unknown products alike give "no ticket".
+        return basis with { Reason = EntitlementRules.ReasonFor(best) };
 
-        void Consider(Entitlement candidate, ref EntitlementCheck bestSoFar, ref Entitlement? bestEntitlement)
+        void Consider(EntitlementEntry candidate, ref EntitlementCheck bestSoFar, ref EntitlementEntry bestEntitlement)
         {
             if (bestSoFar == EntitlementCheck.Valid) return;
             var check = EntitlementRules.Check(candidate, lists, today, timeOfDay, local.DayOfWeek, knowTimeOfDay, request.Location);
-            if (bestEntitlement is null || check > bestSoFar)
+            if (check > bestSoFar)
             {
                 bestSoFar = check;
                 bestEntitlement = candidate;

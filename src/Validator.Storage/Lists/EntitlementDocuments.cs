@@ -31,7 +31,7 @@ internal static class EntitlementDocuments
     }
 
     /// <summary>Reads a stored entitlement; throws <see cref="FormatException"/> on a malformed one.</summary>
-    public static Entitlement ToEntitlement(BsonDocument doc, StringPool pool)
+    public static Entitlement ToEntitlement(BsonDocument doc)
     {
         var id = doc["_id"];
         if (!id.IsString) throw new FormatException("an entitlement has no id");
@@ -40,14 +40,14 @@ internal static class EntitlementDocuments
         {
             Id = id.AsString,
             Token = token.IsBinary ? CardToken.FromBytes(token.AsBinary) : null,
-            Par = doc["par"].IsString ? pool.Intern(doc["par"].AsString) : null,
-            Product = pool.Intern(String(doc, "p")),
+            Par = doc["par"].IsString ? doc["par"].AsString : null,
+            Product = String(doc, "p"),
             ValidFrom = DateOnly.FromDayNumber(Int(doc, "f")),
             ValidTo = DateOnly.FromDayNumber(Int(doc, "u")),
             Days = (Weekdays)Int(doc, "d"),
-            Lines = pool.Intern(Strings(doc["l"])),
-            Zones = pool.Intern(Strings(doc["z"])),
-            Windows = pool.Intern(Windows(doc["w"])),
+            Lines = Strings(doc["l"]),
+            Zones = Strings(doc["z"]),
+            Windows = Windows(doc["w"]),
         };
         try
         {

@@ -167,8 +167,8 @@ public sealed class LiteDbListStore : IDisposable
     {
         var meta = ReadMeta(EntitlementMeta);
         if (meta.Generation == 0) return EntitlementIndex.Empty;
-        var pool = new StringPool();
-        var index = EntitlementIndex.Build(InKeyOrder(ExistingCollection(EntitlementPrefix, meta.Generation)).Select(doc => EntitlementDocuments.ToEntitlement(doc, pool)));
+        // Each document becomes a short-lived record on its way into the packed index, which shares equal products, lines and windows.
+        var index = EntitlementIndex.Build(InKeyOrder(ExistingCollection(EntitlementPrefix, meta.Generation)).Select(EntitlementDocuments.ToEntitlement));
         if (meta.Count is { } count && index.Count != count)
             throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"the entitlements hold {index.Count} entries, their header says {count}"));
         return index;

@@ -47,6 +47,106 @@ public class EntitlementIndexTests
         });
     }
 
+    [Test]
+    public void Every_field_comes_back_out_of_the_packed_index()
+    {
+        var passes = Varied(new Random(7), 300);
+
+        var index = EntitlementIndex.Build(passes);
+
+        Assert.That(index.All.Select(Describe).Order(StringComparer.Ordinal), Is.EqualTo(passes.Select(Describe).Order(StringComparer.Ordinal)));
+    }
+
+    [Test]
+    public void Find_returns_exactly_the_passes_a_linear_search_finds_by_token_and_by_par()
+    {
+        var random = new Random(11);
+        var passes = Varied(random, 2000);
+        var index = EntitlementIndex.Build(passes).Apply(Varied(random, 200, firstId: 1900), ["p5", "p77", "p1500"]);
+        var expected = index.All.ToList();
+
+        Assert.Multiple(() =>
+        {
+            for (var n = 0; n < 60; n++)
+            {
+                var card = TestCards.Emv(TestCards.Token(n), par: n % 3 == 0 ? null : Par(n));
+                index.Find(card, out var byToken, out var byPar);
+                Assert.That(byToken.ToArray().Select(e => e.Id).Order(StringComparer.Ordinal), Is.EqualTo(expected.Where(e => e.Token == card.Token).Select(e => e.Id).Order(StringComparer.Ordinal)), $"token {n}");
+                Assert.That(byPar.ToArray().Select(e => e.Id).Order(StringComparer.Ordinal), Is.EqualTo(expected.Where(e => card.Par is not null && e.Par == card.Par).Select(e => e.Id).Order(StringComparer.Ordinal)), $"PAR {n}");
+            }
+        });
+    }
+
+    [Test]
+    public void A_repeated_id_keeps_the_last_one_both_when_built_and_in_a_delta()
+    {
+        var index = EntitlementIndex.Build([FareWorld.StudentPass("a", token: TestCards.Token(1)), FareWorld.StudentPass("a", par: "PAR9")]);
+        var after = index.Apply([FareWorld.StudentPass("b", token: TestCards.Token(2)), FareWorld.StudentPass("b", token: TestCards.Token(3))], []);
+
+        index.Find(TestCards.Emv(TestCards.Token(1), par: "PAR9"), out var byToken, out var byPar);
+        after.Find(TestCards.Emv(TestCards.Token(3)), out var third, out _);
+        Assert.That((index.Count, byToken.Length, byPar.Length, after.Count, third.Length), Is.EqualTo((1, 0, 1, 2, 1)));
+    }
+
+    [Test]
+    public void Deciding_on_the_index_reads_it_in_place_without_allocating()
+    {
+        var index = EntitlementIndex.Build(Varied(new Random(3), 5000));
+        var card = TestCards.Emv(TestCards.Token(4), par: Par(4));
+        var seen = 0;
+        Read(); // first call: any one-time work is done here
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++) Read();
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(seen, Is.GreaterThan(100), "the card holds passes, so the fields were read");
+            Assert.That(allocated, Is.Zero);
+        });
+
+        void Read()
+        {
+            index.Find(card, out var byToken, out var byPar);
+            for (var i = 0; i < byToken.Length; i++) seen += byToken[i].Lines.Length + byToken[i].Product.Length + byToken[i].ValidTo.Day;
+            for (var i = 0; i < byPar.Length; i++) seen += byPar[i].Windows.Length + byPar[i].Zones.Length + (int)byPar[i].Days;
+        }
+    }
+
+    private static string Par(int n) => $"5001{n:D25}";
+
+    /// <summary>Passes by token, by PAR or both, with a few products, line and zone sets and time windows, many cards holding several.</summary>
+    private static List<Entitlement> Varied(Random random, int count, int firstId = 0)
+    {
+        string[][] lineSets = [[], ["110"], ["110", "111"], ["250", "251", "252"]];
+        string[][] zoneSets = [[], ["A"], ["A", "B"]];
+        TimeWindow[][] windows = [[], [new(new TimeOnly(6, 0), new TimeOnly(18, 0))], [new(new TimeOnly(22, 0), new TimeOnly(2, 0)), new(new TimeOnly(6, 0), new TimeOnly(9, 0))]];
+        return Enumerable.Range(firstId, count).Select(i =>
+        {
+            var holder = random.Next(3);
+            var card = random.Next(60);
+            var from = new DateOnly(2026, 1, 1).AddDays(random.Next(400));
+            return new Entitlement
+            {
+                Id = "p" + i,
+                Token = holder != 1 ? TestCards.Token(card) : null,
+                Par = holder != 0 ? Par(card) : null,
+                Product = random.Next(4) switch { 0 => "zone-a", 1 => "retired", _ => "student" },
+                ValidFrom = from,
+                ValidTo = from.AddDays(random.Next(365)),
+                Lines = lineSets[random.Next(lineSets.Length)],
+                Zones = zoneSets[random.Next(zoneSets.Length)],
+                Days = (Weekdays)random.Next(1, 128),
+                Windows = windows[random.Next(windows.Length)],
+            };
+        }).ToList();
+    }
+
+    // Records with list members compare lists by reference; compare their contents instead.
+    private static string Describe(Entitlement e) =>
+        $"{e.Id}|{e.Token}|{e.Par}|{e.Product}|{e.ValidFrom}|{e.ValidTo}|{string.Join(',', e.Lines)}|{string.Join(',', e.Zones)}|{e.Days}|{string.Join(',', e.Windows)}";
+
     [TestCase("06:00", "18:00", "05:59", false)]
     [TestCase("06:00", "18:00", "06:00", true)]
     [TestCase("06:00", "18:00", "18:00", false)]
