@@ -7,8 +7,11 @@ namespace Validator.Fares.Bench;
 /// <summary>Writes the bench's list database once per size and seed, through the same API the list updater uses.</summary>
 internal static class Prepare
 {
+    /// <summary>Raised whenever the store's layout changes (2: entitlements in packed chunks), so a kept file is never measured in an old layout.</summary>
+    private const int Layout = 2;
+
     public static string PathFor(int deny, int entitlements, string dir) =>
-        Path.Combine(dir, string.Create(CultureInfo.InvariantCulture, $"lists-{deny}-{entitlements}-{BenchData.Seed}.db"));
+        Path.Combine(dir, string.Create(CultureInfo.InvariantCulture, $"lists-{deny}-{entitlements}-{BenchData.Seed}-layout{Layout}.db"));
 
     public static void Run(int deny, int entitlements, string dir)
     {

@@ -4,7 +4,11 @@ using Validator.Core.Lists;
 
 namespace Validator.Storage.Lists;
 
-/// <summary>Entitlements as LiteDB documents, keyed by the back office's id. Short field names: 100,000 of them are stored.</summary>
+/// <summary>
+/// Entitlements as LiteDB documents, keyed by the back office's id: the form files held before the packed chunks
+/// (<see cref="EntitlementChunks"/>). Such a file is read as it is and repacked by its first delta; writing this form
+/// is kept so that an old file can be made again and its reading checked.
+/// </summary>
 internal static class EntitlementDocuments
 {
     public static BsonDocument ToDocument(Entitlement e)

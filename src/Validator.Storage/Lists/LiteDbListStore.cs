@@ -17,7 +17,11 @@ public sealed class LiteDbListStore : IDisposable
     private const string PolicyCollection = "policy";
     private const string DenyPrefix = "deny_";
     private const string DenyDeltaPrefix = "denydelta_";
-    private const string EntitlementPrefix = "ent_";
+    private const string EntitlementChunkPrefix = "entc_";
+    private const string EntitlementDeltaPrefix = "entdelta_";
+
+    /// <summary>Entitlements one document each, as files written before the packed form hold them; read, and repacked before a delta.</summary>
+    private const string EntitlementDocumentPrefix = "ent_";
     private const string DenyMeta = "deny";
     private const string EntitlementMeta = "entitlements";
     private const string PolicyMeta = "policy";
@@ -29,10 +33,10 @@ public sealed class LiteDbListStore : IDisposable
     private const int DocumentsPerRead = 2000;
     private const int CheckpointPages = 64;
 
-    /// <summary>Past this many stored deltas the deny list is rewritten as a new base (see <see cref="DenyCompactionDue"/>).</summary>
+    /// <summary>Past this many stored deltas a list is rewritten as a new base (see <see cref="DenyCompactionDue"/>).</summary>
     private const int MaxDeltas = 64;
 
-    /// <summary>The CRC-32C of a deny record's packed bytes.</summary>
+    /// <summary>The CRC-32C of a list record's packed bytes.</summary>
     private const string HashField = "h";
 
     private readonly LiteDatabase _db;
@@ -62,14 +66,15 @@ public sealed class LiteDbListStore : IDisposable
     /// True when enough deltas have piled up on the deny list's base that loading replays more than it should:
     /// the caller then rewrites the list as a new base (<see cref="CompactDenyList"/>).
     /// </summary>
-    public bool DenyCompactionDue
-    {
-        get
-        {
-            var meta = ReadMeta(DenyMeta);
-            return meta.Deltas >= MaxDeltas || meta.DeltaRows > Math.Max(1000, meta.BaseCount / 8);
-        }
-    }
+    public bool DenyCompactionDue => CompactionDue(ReadMeta(DenyMeta));
+
+    /// <summary>As <see cref="DenyCompactionDue"/> for the entitlements; the caller rewrites them with <see cref="WriteEntitlementSnapshot"/>.</summary>
+    public bool EntitlementCompactionDue => CompactionDue(ReadMeta(EntitlementMeta));
+
+    /// <summary>True when the entitlements are still stored one document each (a file written before the packed form); a delta needs them repacked first.</summary>
+    public bool EntitlementsNeedRepacking => ReadMeta(EntitlementMeta) is { Generation: > 0 } meta && EntitlementsInDocuments(meta);
+
+    private static bool CompactionDue(ListMeta meta) => meta.Deltas >= MaxDeltas || meta.DeltaRows > Math.Max(1000, meta.BaseCount / 8);
 
     /// <summary>
     /// Rewrites the deny list (base and deltas) as a new base generation at the version in force, and returns it as an
@@ -129,15 +134,7 @@ public sealed class LiteDbListStore : IDisposable
         if (meta.Generation == 0) return DenyList.Empty;
         var list = LoadBase(meta.Generation, meta.BaseCount, keepAddedTimes);
 
-        var version = meta.BaseVersion;
-        foreach (var delta in _db.GetCollection(DenyDeltaPrefix + Number(meta.Generation)).Find(Query.All("_id", Query.Ascending)))
-        {
-            if (!delta["f"].IsInt64 || delta["f"].AsInt64 != version) throw new FormatException($"the deny list deltas do not continue from version {version}");
-            CheckHash(delta, "add", "del");
-            list = list.Apply(DenyChunks.Unpack(Binary(delta, "add")), DenyChunks.UnpackKeys(Binary(delta, "del")));
-            version = delta["_id"].AsInt64;
-        }
-        if (version != meta.Version) throw new FormatException($"the deny list deltas end at version {version}, its header says {meta.Version}");
+        foreach (var (add, del) in Deltas(DenyDeltaPrefix, meta, "deny list")) list = list.Apply(DenyChunks.Unpack(add), DenyChunks.UnpackKeys(del));
         return list;
     });
 
@@ -162,17 +159,68 @@ public sealed class LiteDbListStore : IDisposable
         return builder.Build(keepAddedTimes);
     }
 
-    /// <summary>Builds the entitlement index. Throws <see cref="ListStoreCorruptException"/> on damage.</summary>
+    /// <summary>Builds the entitlement index: the generation's base with its deltas. Throws <see cref="ListStoreCorruptException"/> on damage.</summary>
     public EntitlementIndex LoadEntitlements() => Guarded(() =>
     {
         var meta = ReadMeta(EntitlementMeta);
         if (meta.Generation == 0) return EntitlementIndex.Empty;
-        // Each document becomes a short-lived record on its way into the packed index, which shares equal products, lines and windows.
-        var index = EntitlementIndex.Build(InKeyOrder(ExistingCollection(EntitlementPrefix, meta.Generation)).Select(EntitlementDocuments.ToEntitlement));
+        var index = EntitlementsInDocuments(meta)
+            ? EntitlementIndex.Build(InKeyOrder(ExistingCollection(EntitlementDocumentPrefix, meta.Generation)).Select(EntitlementDocuments.ToEntitlement))
+            : LoadPackedEntitlements(meta);
         if (meta.Count is { } count && index.Count != count)
             throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"the entitlements hold {index.Count} entries, their header says {count}"));
         return index;
     });
+
+    private bool EntitlementsInDocuments(ListMeta meta) =>
+        !_db.CollectionExists(EntitlementChunkPrefix + Number(meta.Generation)) && _db.CollectionExists(EntitlementDocumentPrefix + Number(meta.Generation));
+
+    private EntitlementIndex LoadPackedEntitlements(ListMeta meta)
+    {
+        var strings = new EntitlementChunks.StringCache();
+        // The deltas first, folded into what they add and what they take away, so the index is packed once rather than once a delta.
+        var added = new Dictionary<string, Entitlement>(StringComparer.Ordinal);
+        var gone = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (add, del) in Deltas(EntitlementDeltaPrefix, meta, "entitlement"))
+        {
+            foreach (var id in EntitlementChunks.UnpackIds(del))
+            {
+                added.Remove(id);
+                gone.Add(id);
+            }
+            foreach (var e in EntitlementChunks.Unpack(add, strings))
+            {
+                added[e.Id] = e;
+                gone.Add(e.Id);
+            }
+        }
+
+        var baseCount = 0;
+        var index = EntitlementIndex.Build(Base().Concat(added.Values));
+        if (baseCount != meta.BaseCount) throw new FormatException($"the entitlements' base holds {baseCount} entries, its header says {meta.BaseCount}");
+        return index;
+
+        IEnumerable<Entitlement> Base()
+        {
+            var chunks = ExistingCollection(EntitlementChunkPrefix, meta.Generation);
+            for (var first = 0; ; first += ChunksPerRead)
+            {
+                // Bounded queries, as for the deny list: one query over all chunks would pin every page it read in the cache.
+                var batch = chunks.Find(Query.Between("_id", first, first + ChunksPerRead - 1)).OrderBy(c => c["_id"].AsInt32).ToList();
+                foreach (var chunk in batch)
+                {
+                    CheckHash(chunk, "rows");
+                    foreach (var e in EntitlementChunks.Unpack(Binary(chunk, "rows"), strings))
+                    {
+                        baseCount++;
+                        if (!gone.Contains(e.Id)) yield return e;
+                    }
+                }
+                // A chunk lost from the middle ends the read early: the count check above then says so.
+                if (batch.Count < ChunksPerRead) yield break;
+            }
+        }
+    }
 
     /// <summary>Writes <paramref name="list"/> as a new base generation of the deny list at <paramref name="version"/> and switches to it.</summary>
     public void WriteDenySnapshot(long version, DenyList list, DateTimeOffset at)
@@ -231,49 +279,78 @@ public sealed class LiteDbListStore : IDisposable
         var added = delta.Added.Select(DenyRow.From).ToArray();
         return InTransaction(DenyMeta, delta.FromVersion, delta.ToVersion, meta =>
         {
-            var add = DenyChunks.Pack(added);
-            var del = DenyChunks.PackKeys(delta.Removed);
-            _db.GetCollection(DenyDeltaPrefix + Number(meta.Generation)).Insert(new BsonDocument
-            {
-                ["_id"] = delta.ToVersion,
-                ["f"] = delta.FromVersion,
-                ["add"] = add,
-                ["del"] = del,
-                [HashField] = Hash(add, del),
-            });
+            InsertDelta(DenyDeltaPrefix, meta, delta.FromVersion, delta.ToVersion, DenyChunks.Pack(added), DenyChunks.PackKeys(delta.Removed));
             return meta with { Version = delta.ToVersion, UpdatedAt = at, Deltas = meta.Deltas + 1, DeltaRows = meta.DeltaRows + added.Length + delta.Removed.Count };
         });
     }
 
-    /// <summary>Replaces all entitlements with <paramref name="entitlements"/> as <paramref name="version"/>, streamed into a new generation.</summary>
+    /// <summary>
+    /// Replaces all entitlements with <paramref name="entitlements"/> as <paramref name="version"/>, streamed as packed
+    /// chunks into a new generation. Throws <see cref="ArgumentException"/> on an unusable entitlement; the half-written
+    /// generation is then dropped and the old one stays in force.
+    /// </summary>
     public void WriteEntitlementSnapshot(long version, IEnumerable<Entitlement> entitlements, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(entitlements);
         var next = ReadMeta(EntitlementMeta).Generation + 1;
         var written = 0;
-        WriteGeneration(EntitlementMeta, [EntitlementPrefix], next,
-            collection => written = collection.InsertBulk(entitlements.Select(EntitlementDocuments.ToDocument), InsertBatch),
-            () => new ListMeta(version, at, next) { Count = written });
+        var counted = entitlements.Select(e =>
+        {
+            written++;
+            return e;
+        });
+        WriteGeneration(EntitlementMeta, [EntitlementChunkPrefix, EntitlementDeltaPrefix, EntitlementDocumentPrefix], next,
+            collection => InsertChunks(collection, EntitlementChunks.Pack(counted).Select((packed, id) => Chunk(id, packed))),
+            () => new ListMeta(version, at, next, written, version) { Count = written });
     }
 
-    /// <summary>Applies an entitlement delta in one transaction; refused (nothing written) unless the stored version is its from-version.</summary>
-    public ListUpdateResult ApplyEntitlementDelta(EntitlementDelta delta, DateTimeOffset at)
+    /// <summary>
+    /// Stores an entitlement delta in one transaction; refused (nothing written) unless the stored version is its
+    /// from-version. <paramref name="countAfter"/> is how many entitlements the list holds with it applied, checked on load.
+    /// </summary>
+    public ListUpdateResult ApplyEntitlementDelta(EntitlementDelta delta, int countAfter, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(delta);
+        if (EntitlementsNeedRepacking) throw new InvalidOperationException("The entitlements are stored one document each; write them as a snapshot before a delta.");
+        // Packed (and so checked) before anything is written: a malformed entry changes nothing.
+        var add = EntitlementChunks.Pack(delta.Added).SelectMany(chunk => chunk).ToArray();
+        var del = EntitlementChunks.PackIds(delta.Removed);
         return InTransaction(EntitlementMeta, delta.FromVersion, delta.ToVersion, meta =>
         {
-            var collection = _db.GetCollection(EntitlementPrefix + Number(meta.Generation));
-            var count = meta.Count;
-            foreach (var id in delta.Removed)
+            InsertDelta(EntitlementDeltaPrefix, meta, delta.FromVersion, delta.ToVersion, add, del);
+            return meta with
             {
-                if (collection.Delete(new BsonValue(id))) count--;
-            }
-            foreach (var e in delta.Added)
-            {
-                if (collection.Upsert(EntitlementDocuments.ToDocument(e))) count++; // true: inserted, not replaced
-            }
-            return meta with { Version = delta.ToVersion, UpdatedAt = at, Count = count };
+                Version = delta.ToVersion, UpdatedAt = at, Deltas = meta.Deltas + 1, DeltaRows = meta.DeltaRows + delta.Added.Count + delta.Removed.Count, Count = countAfter,
+            };
         });
+    }
+
+    /// <summary>A delta record: what it adds and removes, packed, and the versions it leads from and to.</summary>
+    private void InsertDelta(string prefix, ListMeta meta, long from, long to, byte[] add, byte[] del) =>
+        _db.GetCollection(prefix + Number(meta.Generation)).Insert(new BsonDocument
+        {
+            ["_id"] = to,
+            ["f"] = from,
+            ["add"] = add,
+            ["del"] = del,
+            [HashField] = Hash(add, del),
+        });
+
+    /// <summary>
+    /// The generation's delta records in order, each checked against its checksum and the version it continues from;
+    /// throws <see cref="FormatException"/> when the chain breaks or ends short of the header's version.
+    /// </summary>
+    private IEnumerable<(byte[] Add, byte[] Del)> Deltas(string prefix, ListMeta meta, string list)
+    {
+        var version = meta.BaseVersion;
+        foreach (var delta in _db.GetCollection(prefix + Number(meta.Generation)).Find(Query.All("_id", Query.Ascending)))
+        {
+            if (!delta["f"].IsInt64 || delta["f"].AsInt64 != version) throw new FormatException($"the {list} deltas do not continue from version {version}");
+            CheckHash(delta, "add", "del");
+            yield return (Binary(delta, "add"), Binary(delta, "del"));
+            version = delta["_id"].AsInt64;
+        }
+        if (version != meta.Version) throw new FormatException($"the {list} deltas end at version {version}, the header says {meta.Version}");
     }
 
     /// <summary>Stores <paramref name="policy"/> as <paramref name="version"/> in one transaction.</summary>
@@ -321,11 +398,9 @@ public sealed class LiteDbListStore : IDisposable
         if (length > 0) yield return Chunk(id, chunk, length);
     }
 
-    private static BsonDocument Chunk(int id, DenyRow[] rows, int length)
-    {
-        var packed = DenyChunks.Pack(rows.AsSpan(0, length));
-        return new BsonDocument { ["_id"] = id, ["rows"] = packed, [HashField] = Hash(packed) };
-    }
+    private static BsonDocument Chunk(int id, DenyRow[] rows, int length) => Chunk(id, DenyChunks.Pack(rows.AsSpan(0, length)));
+
+    private static BsonDocument Chunk(int id, byte[] packed) => new() { ["_id"] = id, ["rows"] = packed, [HashField] = Hash(packed) };
 
     private void WriteGeneration(string list, string[] prefixes, int next, Action<ILiteCollection<BsonDocument>> write, ListMeta meta) =>
         WriteGeneration(list, prefixes, next, write, () => meta);
@@ -350,20 +425,20 @@ public sealed class LiteDbListStore : IDisposable
             // A malformed entry half-way through a download: the old generation is still the one in force.
             foreach (var prefix in prefixes)
             {
-                if (prefix == DenyPrefix) DropChunks(prefix + Number(next));
+                if (prefix is DenyPrefix or EntitlementChunkPrefix) DropChunks(prefix + Number(next));
                 else _db.DropCollection(prefix + Number(next));
             }
             throw;
         }
         foreach (var prefix in prefixes)
         {
-            if (prefix == DenyPrefix) DropChunks(prefix + Number(current));
+            if (prefix is DenyPrefix or EntitlementChunkPrefix) DropChunks(prefix + Number(current));
             else _db.DropCollection(prefix + Number(current));
         }
     }
 
     /// <summary>
-    /// Drops a deny list base a few chunks per transaction: LiteDB reads every page it frees, and one DropCollection of a
+    /// Drops a list's base a few chunks per transaction: LiteDB reads every page it frees, and one DropCollection of a
     /// million entries' chunks pulled all 28 MB of them into its cache at once (measured).
     /// </summary>
     private void DropChunks(string name)
@@ -451,14 +526,14 @@ public sealed class LiteDbListStore : IDisposable
     }
 
     /// <summary>
-    /// LiteDB keeps no page checksums: a damaged byte inside a value reads back as another value. The deny list's packed
+    /// LiteDB keeps no page checksums: a damaged byte inside a value reads back as another value. The lists' packed
     /// bytes carry their own CRC-32C, checked on load (records written before it was kept have none and are taken as they are).
     /// </summary>
     private static void CheckHash(BsonDocument doc, params string[] fields)
     {
         if (!doc.ContainsKey(HashField)) return;
         if (!doc[HashField].IsInt64 || doc[HashField].AsInt64 != Hash(fields.Select(f => Binary(doc, f)).ToArray()))
-            throw new FormatException($"a deny list record ({doc["_id"]}) fails its checksum");
+            throw new FormatException($"a list record ({doc["_id"]}) fails its checksum");
     }
 
     private static long Hash(params byte[][] parts)
@@ -469,7 +544,7 @@ public sealed class LiteDbListStore : IDisposable
     }
 
     private static byte[] Binary(BsonDocument doc, string field) =>
-        doc[field].IsBinary ? doc[field].AsBinary : throw new FormatException($"a deny list record lacks its '{field}' field");
+        doc[field].IsBinary ? doc[field].AsBinary : throw new FormatException($"a list record lacks its '{field}' field");
 
     private static string Number(int generation) => generation.ToString(CultureInfo.InvariantCulture);
 
@@ -479,12 +554,15 @@ public sealed class LiteDbListStore : IDisposable
         {
             DenyPrefix + Number(ReadMeta(DenyMeta).Generation),
             DenyDeltaPrefix + Number(ReadMeta(DenyMeta).Generation),
-            EntitlementPrefix + Number(ReadMeta(EntitlementMeta).Generation),
+            EntitlementChunkPrefix + Number(ReadMeta(EntitlementMeta).Generation),
+            EntitlementDeltaPrefix + Number(ReadMeta(EntitlementMeta).Generation),
+            EntitlementDocumentPrefix + Number(ReadMeta(EntitlementMeta).Generation),
         };
         foreach (var name in _db.GetCollectionNames().ToList())
         {
             var generational = name.StartsWith(DenyPrefix, StringComparison.Ordinal) || name.StartsWith(DenyDeltaPrefix, StringComparison.Ordinal)
-                || name.StartsWith(EntitlementPrefix, StringComparison.Ordinal);
+                || name.StartsWith(EntitlementChunkPrefix, StringComparison.Ordinal) || name.StartsWith(EntitlementDeltaPrefix, StringComparison.Ordinal)
+                || name.StartsWith(EntitlementDocumentPrefix, StringComparison.Ordinal);
             if (generational && !keep.Contains(name)) _db.DropCollection(name);
         }
     }

@@ -204,9 +204,7 @@ public sealed class StoredLists : IDisposable
         {
             var index = EntitlementIndex.Build(entitlements);
             var stamp = new ListStamp(version, _time.GetUtcNow());
-            // Written in id order: loading reads in id order, and documents laid out that way are read page after page
-            // (written in token order, the same load touched pages all over the file: 16 MB more peak memory).
-            _store.WriteEntitlementSnapshot(version, index.All.OrderBy(e => e.Id, StringComparer.Ordinal), stamp.UpdatedAt);
+            _store.WriteEntitlementSnapshot(version, index.All, stamp.UpdatedAt);
             Live.Update(s => s.With(index, stamp));
             ReleaseCache();
         }
@@ -227,8 +225,26 @@ public sealed class StoredLists : IDisposable
             }
             var index = current.Entitlements.Apply(delta.Added, delta.Removed);
             var stamp = new ListStamp(delta.ToVersion, _time.GetUtcNow());
-            var result = _store.ApplyEntitlementDelta(delta, stamp.UpdatedAt);
-            if (result.Status == ListUpdateStatus.Applied) Live.Update(s => s.With(index, stamp));
+            if (_store.EntitlementsNeedRepacking)
+            {
+                // A file from before the packed form: rewritten once, at the version in force, so the delta can go on top.
+                _store.WriteEntitlementSnapshot(current.EntitlementStamp.Version, current.Entitlements.All, current.EntitlementStamp.UpdatedAt);
+            }
+            var result = _store.ApplyEntitlementDelta(delta, index.Count, stamp.UpdatedAt);
+            if (result.Status != ListUpdateStatus.Applied) return result;
+            Live.Update(s => s.With(index, stamp));
+            if (_store.EntitlementCompactionDue)
+            {
+                // Rewritten as a new base so start-up never replays a long chain. The delta is already stored and
+                // served: a full disk here leaves the chain one longer, and the next delta tries again.
+                try
+                {
+                    _store.WriteEntitlementSnapshot(delta.ToVersion, index.All, stamp.UpdatedAt);
+                }
+                catch (IOException)
+                {
+                }
+            }
             return result;
         }
     }

@@ -27,21 +27,23 @@ public class DamagedListStoreTests
     {
         using (var lists = StoredLists.Open(DbPath, _time))
         {
-            lists.ApplyEntitlementSnapshot(1, Enumerable.Range(1, 20).Select(Pass));
-            lists.ApplyEntitlementDelta(new EntitlementDelta { FromVersion = 1, ToVersion = 2, Added = [Pass(21), Pass(5)], Removed = ["pass-1", "pass-99"] });
+            lists.ApplyEntitlementSnapshot(1, Enumerable.Range(1, 5000).Select(Pass));
+            lists.ApplyEntitlementDelta(new EntitlementDelta { FromVersion = 1, ToVersion = 2, Added = [Pass(5001), Pass(5)], Removed = ["pass-1", "pass-99999"] });
         }
         using (var reopened = StoredLists.Open(DbPath, _time))
         {
-            Assert.That(reopened.Live.Current.Entitlements.Count, Is.EqualTo(20), "the delta's count: +21, 5 replaced, -1, 99 was never there");
+            Assert.That(reopened.Live.Current.Entitlements.Count, Is.EqualTo(5000), "the delta's count: +5001, 5 replaced, -1, 99999 was never there");
         }
-        // A lost page, as LiteDB (no page checksums) would read it: documents silently gone.
+        // A lost page, as LiteDB (no page checksums) would read it: a chunk from the middle silently gone.
         using (var db = new LiteDB.LiteDatabase($"Filename={DbPath};Connection=direct"))
         {
-            db.GetCollection("ent_1").DeleteMany(LiteDB.Query.LT("_id", "pass-3"));
+            var chunks = db.GetCollection("entc_1");
+            Assert.That(chunks.Count(), Is.GreaterThan(2), "the list spans several chunks");
+            chunks.Delete(1);
         }
 
         Assert.That(() => StoredLists.Open(DbPath, _time).Dispose(),
-            Throws.TypeOf<ListStoreCorruptException>().With.Message.Contains("their header says 20"));
+            Throws.TypeOf<ListStoreCorruptException>().With.Message.Contains("its header says 5000"));
     }
 
     [Test]
@@ -67,6 +69,28 @@ public class DamagedListStoreTests
         Assert.That(() => lists.ApplyEntitlementSnapshot(2, [Pass(2) with { Lines = null! }]), Throws.InstanceOf<ArgumentException>());
         Assert.That(() => lists.ApplyEntitlementDelta(new EntitlementDelta { FromVersion = 1, ToVersion = 2, Added = [Pass(3) with { Zones = [null!] }] }), Throws.InstanceOf<ArgumentException>());
         Assert.That(lists.Live.Current, Is.SameAs(before));
+    }
+
+    [TestCase("entc_1", 0, "rows", TestName = "A changed byte inside an entitlement chunk is noticed, not served as another pass")]
+    [TestCase("entdelta_1", 2L, "add", TestName = "A changed byte inside an entitlement delta is noticed, not served as another pass")]
+    public void A_changed_byte_inside_the_entitlements_is_noticed(string collection, object id, string field)
+    {
+        using (var lists = StoredLists.Open(DbPath, _time))
+        {
+            lists.ApplyEntitlementSnapshot(1, Enumerable.Range(1, 50).Select(Pass));
+            lists.ApplyEntitlementDelta(new EntitlementDelta { FromVersion = 1, ToVersion = 2, Added = [Pass(77)], Removed = ["pass-3"] });
+        }
+        using (var db = new LiteDB.LiteDatabase($"Filename={DbPath};Connection=direct"))
+        {
+            var documents = db.GetCollection(collection);
+            var doc = documents.FindById(new LiteDB.BsonValue(id));
+            var bytes = doc[field].AsBinary;
+            bytes[10] ^= 0x10;
+            doc[field] = bytes;
+            documents.Update(doc);
+        }
+
+        Assert.That(() => StoredLists.Open(DbPath, _time).Dispose(), Throws.TypeOf<ListStoreCorruptException>().With.Message.Contains("fails its checksum"));
     }
 
     [TestCase(false, TestName = "A changed byte inside a deny list chunk is noticed, not served as another card")]

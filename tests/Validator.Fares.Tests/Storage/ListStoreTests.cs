@@ -85,6 +85,74 @@ public class ListStoreTests
         });
     }
 
+    [Test]
+    public void A_long_chain_of_entitlement_deltas_reopens_as_the_list_in_service_and_is_compacted_on_the_way()
+    {
+        var random = new Random(5);
+        Entitlement Pass(int i) => FareWorld.StudentPass("pass-" + i, token: TestCards.Token(random.Next(500)), par: random.Next(3) == 0 ? "PAR" + random.Next(50) : null) with
+        {
+            Lines = random.Next(2) == 0 ? [] : ["110", "2" + random.Next(10)],
+            Windows = random.Next(2) == 0 ? [] : [new TimeWindow(new TimeOnly(random.Next(12), 0), new TimeOnly(12 + random.Next(12), 0))],
+        };
+        string[] served;
+        using (var lists = StoredLists.Open(DbPath, _time))
+        {
+            lists.ApplyEntitlementSnapshot(1, Enumerable.Range(0, 3000).Select(Pass));
+            for (var v = 1; v < 80; v++)
+            {
+                var added = Enumerable.Range(0, 5).Select(_ => Pass(random.Next(3100))).ToList();
+                var removed = Enumerable.Range(0, 3).Select(_ => "pass-" + random.Next(3100)).ToList();
+                Assert.That(lists.ApplyEntitlementDelta(new EntitlementDelta { FromVersion = v, ToVersion = v + 1, Added = added, Removed = removed }).Status, Is.EqualTo(ListUpdateStatus.Applied));
+            }
+            served = lists.Live.Current.Entitlements.All.Select(Describe).Order(StringComparer.Ordinal).ToArray();
+        }
+        using (var db = new LiteDB.LiteDatabase($"Filename={DbPath};Connection=direct"))
+        {
+            Assert.That(db.GetCollectionNames().Where(n => n.StartsWith("entdelta_", StringComparison.Ordinal)).Sum(n => db.GetCollection(n).Count()), Is.LessThan(64), "compacted: the chain was rewritten as a base");
+        }
+
+        using var reopened = StoredLists.Open(DbPath, _time);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(reopened.Live.Current.EntitlementStamp.Version, Is.EqualTo(80));
+            Assert.That(reopened.Live.Current.Entitlements.All.Select(Describe).Order(StringComparer.Ordinal), Is.EqualTo(served));
+        });
+    }
+
+    [Test]
+    public void Entitlements_stored_one_document_each_are_served_and_repacked_by_the_first_delta()
+    {
+        // A file as written before the packed form: the entitlements as documents, their version record counting them.
+        var passes = Enumerable.Range(1, 30).Select(i => FareWorld.StudentPass("pass-" + i, token: TestCards.Token(i))).ToList();
+        using (var db = new LiteDB.LiteDatabase($"Filename={DbPath};Connection=direct"))
+        {
+            db.GetCollection("ent_1").InsertBulk(passes.Select(EntitlementDocuments.ToDocument));
+            db.GetCollection("meta").Insert(new LiteDB.BsonDocument
+            {
+                ["_id"] = "entitlements", ["v"] = 4L, ["at"] = FareWorld.ListsUpdated.UtcTicks, ["g"] = 1, ["n"] = 0, ["bv"] = 0L, ["d"] = 0, ["dr"] = 0L, ["c"] = 30,
+            });
+        }
+
+        using (var lists = StoredLists.Open(DbPath, _time))
+        {
+            Assert.That(lists.Live.Current.Entitlements.All.Select(Describe).Order(StringComparer.Ordinal), Is.EqualTo(passes.Select(Describe).Order(StringComparer.Ordinal)));
+            lists.ApplyEntitlementDelta(new EntitlementDelta { FromVersion = 4, ToVersion = 5, Added = [FareWorld.StudentPass("pass-31", par: "P")], Removed = ["pass-2"] });
+        }
+        using (var db = new LiteDB.LiteDatabase($"Filename={DbPath};Connection=direct"))
+        {
+            Assert.That(db.GetCollectionNames().Where(n => n.StartsWith("ent", StringComparison.Ordinal)).Order(), Is.EqualTo(new[] { "entc_2", "entdelta_2" }));
+        }
+        using var reopened = StoredLists.Open(DbPath, _time);
+
+        var expected = passes.Where(p => p.Id != "pass-2").Append(FareWorld.StudentPass("pass-31", par: "P"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(reopened.Live.Current.EntitlementStamp.Version, Is.EqualTo(5));
+            Assert.That(reopened.Live.Current.Entitlements.All.Select(Describe).Order(StringComparer.Ordinal), Is.EqualTo(expected.Select(Describe).Order(StringComparer.Ordinal)));
+        });
+    }
+
     // Records with list members compare lists by reference; compare their contents instead.
     private static string Describe(Entitlement e) =>
         $"{e.Id}|{e.Token}|{e.Par}|{e.Product}|{e.ValidFrom}|{e.ValidTo}|{string.Join(',', e.Lines)}|{string.Join(',', e.Zones)}|{e.Days}|{string.Join(',', e.Windows)}";
