@@ -8,6 +8,12 @@ namespace Validator.Core.Lists;
 /// </summary>
 public sealed record Entitlement
 {
+    /// <summary>Most lines, zones or windows one entitlement may name.</summary>
+    public const int MaxItems = 1000;
+
+    /// <summary>Longest id, PAR, product, line or zone code, in characters.</summary>
+    public const int MaxText = 1000;
+
     /// <summary>The back office's id for this entitlement; deltas remove by it.</summary>
     public required string Id { get; init; }
 
@@ -48,5 +54,12 @@ public sealed record Entitlement
         if (Lines is null || Zones is null || Windows is null || Lines.Contains(null!) || Zones.Contains(null!))
             throw new ArgumentException($"Entitlement {Id} has null lines, zones or windows.");
         if (ValidTo < ValidFrom) throw new ArgumentException($"Entitlement {Id} ends ({ValidTo:O}) before it starts ({ValidFrom:O}).");
+        // Bounds the stored form relies on (lengths and counts are 16-bit there), far beyond any real pass.
+        if ((Days & ~Weekdays.All) != 0) throw new ArgumentException($"Entitlement {Id} has unknown days {(int)Days}.");
+        if (Lines.Count > MaxItems || Zones.Count > MaxItems || Windows.Count > MaxItems) throw new ArgumentException($"Entitlement {Id} has more than {MaxItems} lines, zones or windows.");
+        if (TooLong(Id) || TooLong(Par) || TooLong(Product) || Lines.Any(TooLong) || Zones.Any(TooLong))
+            throw new ArgumentException($"Entitlement {Id[..Math.Min(Id.Length, 40)]} has a text field longer than {MaxText} characters.");
     }
+
+    private static bool TooLong(string? text) => text is { Length: > MaxText };
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
 using Validator.Core.Cards;
 
@@ -63,11 +62,14 @@ public sealed class EntitlementIndex
         }
     }
 
-    /// <summary>Builds the index; a repeated id keeps the last one. Throws <see cref="ArgumentException"/> on an unusable entitlement.</summary>
-    public static EntitlementIndex Build(IEnumerable<Entitlement> entitlements)
+    /// <summary>
+    /// Builds the index; a repeated id keeps the last one. Throws <see cref="ArgumentException"/> on an unusable
+    /// entitlement. <paramref name="expectedCount"/> sizes it when the sequence cannot say how many it holds.
+    /// </summary>
+    public static EntitlementIndex Build(IEnumerable<Entitlement> entitlements, int expectedCount = 0)
     {
         ArgumentNullException.ThrowIfNull(entitlements);
-        var packer = new Packer(entitlements is ICollection<Entitlement> known ? known.Count : 0);
+        var packer = new Packer(entitlements.TryGetNonEnumeratedCount(out var known) ? known : Math.Max(0, expectedCount));
         foreach (var e in entitlements)
         {
             e.Validate();
@@ -217,10 +219,10 @@ public sealed class EntitlementIndex
     {
         private readonly List<Row> _rows = new(capacity);
         private readonly Dictionary<string, int> _rowById = new(StringComparer.Ordinal);
-        private readonly Table<string> _products = new(null, static p => p);
-        private readonly Table<string[]> _lines = new([], Key);
-        private readonly Table<string[]> _zones = new([], Key);
-        private readonly Table<TimeWindow[]> _windows = new([], static w => string.Join(',', w.Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.Start.Ticks}-{x.End.Ticks}"))));
+        private readonly Table<string> _products = new(null, StringComparer.Ordinal);
+        private readonly Table<string[]> _lines = new([], SameItems<string>.Instance);
+        private readonly Table<string[]> _zones = new([], SameItems<string>.Instance);
+        private readonly Table<TimeWindow[]> _windows = new([], SameItems<TimeWindow>.Instance);
         private char[] _text = new char[Math.Max(16, capacity * 24)];
         private int _textLength;
 
@@ -270,9 +272,6 @@ public sealed class EntitlementIndex
         public EntitlementIndex Build() =>
             new([.. _rows], _text.AsSpan(0, _textLength).ToArray(), _products.ToArray(), _lines.ToArray(), _zones.ToArray(), _windows.ToArray());
 
-        // U+001F cannot occur in line or zone codes, so the join is an unambiguous key.
-        private static string Key(string[] values) => string.Join('\u001F', values);
-
         private int Append(ReadOnlySpan<char> value)
         {
             if (_textLength + value.Length > _text.Length) Array.Resize(ref _text, Math.Max(_text.Length * 2, _textLength + value.Length));
@@ -282,30 +281,44 @@ public sealed class EntitlementIndex
         }
     }
 
-    /// <summary>Distinct values by key, numbered in order of first use; a non-null <c>empty</c> is entry 0.</summary>
+    /// <summary>Distinct values, numbered in order of first use; a non-null <c>empty</c> is entry 0.</summary>
     private sealed class Table<T>
         where T : class
     {
         private readonly List<T> _values = [];
-        private readonly Dictionary<string, int> _byKey = new(StringComparer.Ordinal);
-        private readonly Func<T, string> _key;
+        private readonly Dictionary<T, int> _numbers;
 
-        public Table(T? empty, Func<T, string> key)
+        public Table(T? empty, IEqualityComparer<T> comparer)
         {
-            _key = key;
+            _numbers = new Dictionary<T, int>(comparer);
             if (empty is not null) Intern(empty);
         }
 
         public int Intern(T value)
         {
-            var key = _key(value);
-            if (_byKey.TryGetValue(key, out var at)) return at;
-            _byKey.Add(key, _values.Count);
+            if (_numbers.TryGetValue(value, out var at)) return at;
+            _numbers.Add(value, _values.Count);
             _values.Add(value);
             return _values.Count - 1;
         }
 
         public T[] ToArray() => [.. _values];
+    }
+
+    /// <summary>Arrays equal item by item (strings ordinally): ["a", "b"] is not ["a\u001Fb"], and [""] is not [].</summary>
+    private sealed class SameItems<T> : IEqualityComparer<T[]>
+    {
+        public static readonly SameItems<T> Instance = new();
+
+        public bool Equals(T[]? x, T[]? y) => x is null || y is null ? x == y : x.AsSpan().SequenceEqual(y, EqualityComparer<T>.Default);
+
+        public int GetHashCode(T[] values)
+        {
+            var hash = new HashCode();
+            hash.Add(values.Length);
+            foreach (var value in values) hash.Add(value);
+            return hash.ToHashCode();
+        }
     }
 }
 

@@ -34,6 +34,14 @@ internal static class EntitlementChunks
         if (buffer.Length > 0) yield return buffer.ToArrayAndReset();
     }
 
+    /// <summary>Packs <paramref name="entitlements"/> into one field (a delta's additions); each is checked first (<see cref="ArgumentException"/>).</summary>
+    public static byte[] PackAll(IEnumerable<Entitlement> entitlements)
+    {
+        var buffer = new Writer();
+        foreach (var e in entitlements) Write(buffer, e);
+        return buffer.ToArrayAndReset();
+    }
+
     /// <summary>Packs a delta's ids.</summary>
     public static byte[] PackIds(IEnumerable<string> ids)
     {
@@ -59,7 +67,7 @@ internal static class EntitlementChunks
 
     private static void Write(Writer to, Entitlement e)
     {
-        e.Validate(); // an entry from the network: refused with ArgumentException before anything is written
+        e.Validate(); // an entry from the network: refused with ArgumentException before anything is written; bounds lengths and counts to 16 bits
         to.String(e.Id);
         to.Byte((byte)((e.Token is null ? 0 : HasToken) | (e.Par is null ? 0 : HasPar)));
         if (e.Token is { } token) to.Token(token);
@@ -67,19 +75,16 @@ internal static class EntitlementChunks
         to.String(e.Product);
         to.Int32(e.ValidFrom.DayNumber);
         to.Int32(e.ValidTo.DayNumber);
-        to.Byte(e.Days is >= 0 and <= Weekdays.All ? (byte)e.Days : throw new ArgumentException($"Entitlement {e.Id} has unknown days {(int)e.Days}."));
+        to.Byte((byte)e.Days);
         to.Strings(e.Lines);
         to.Strings(e.Zones);
-        to.UInt16(Count(e.Windows.Count));
+        to.UInt16((ushort)e.Windows.Count);
         foreach (var w in e.Windows)
         {
             to.Int64(w.Start.Ticks);
             to.Int64(w.End.Ticks);
         }
     }
-
-    private static ushort Count(int count) =>
-        count <= ushort.MaxValue ? (ushort)count : throw new ArgumentException($"A list of {count} values is longer than an entitlement may hold.");
 
     private static Entitlement Read(byte[] bytes, ref int offset, StringCache strings)
     {
@@ -213,15 +218,16 @@ internal static class EntitlementChunks
 
         public void String(string value)
         {
-            var length = Encoding.UTF8.GetByteCount(value);
+            // Strict: text that is not valid UTF-16 (a lone surrogate) is refused with an ArgumentException rather than changed.
+            var length = Strict.GetByteCount(value);
             if (length > ushort.MaxValue) throw new ArgumentException($"A text field of {length} bytes is longer than an entitlement may hold.");
             UInt16((ushort)length);
-            Encoding.UTF8.GetBytes(value, Span(length));
+            Strict.GetBytes(value, Span(length));
         }
 
         public void Strings(IReadOnlyList<string> values)
         {
-            UInt16(Count(values.Count));
+            UInt16((ushort)values.Count);
             foreach (var value in values) String(value);
         }
 

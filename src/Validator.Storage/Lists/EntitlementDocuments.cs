@@ -6,34 +6,12 @@ namespace Validator.Storage.Lists;
 
 /// <summary>
 /// Entitlements as LiteDB documents, keyed by the back office's id: the form files held before the packed chunks
-/// (<see cref="EntitlementChunks"/>). Such a file is read as it is and repacked by its first delta; writing this form
-/// is kept so that an old file can be made again and its reading checked.
+/// (<see cref="EntitlementChunks"/>). Such a file is read as it is and repacked by its first delta. Fields: _id, product
+/// "p", valid from "f" and to "u" (day numbers), days "d", token "t" (16 bytes), "par", lines "l", zones "z", windows
+/// "w" (start and end ticks, in pairs).
 /// </summary>
 internal static class EntitlementDocuments
 {
-    public static BsonDocument ToDocument(Entitlement e)
-    {
-        ArgumentNullException.ThrowIfNull(e);
-        e.Validate(); // an entry from the network: refused with ArgumentException before anything is written
-        var doc = new BsonDocument
-        {
-            ["_id"] = e.Id,
-            ["p"] = e.Product,
-            ["f"] = e.ValidFrom.DayNumber,
-            ["u"] = e.ValidTo.DayNumber,
-            ["d"] = (int)e.Days,
-        };
-        if (e.Token is { } token) doc["t"] = token.ToBytes();
-        if (e.Par is not null) doc["par"] = e.Par;
-        if (e.Lines.Count > 0) doc["l"] = new BsonArray(e.Lines.Select(l => new BsonValue(l)));
-        if (e.Zones.Count > 0) doc["z"] = new BsonArray(e.Zones.Select(z => new BsonValue(z)));
-        if (e.Windows.Count > 0)
-        {
-            doc["w"] = new BsonArray(e.Windows.SelectMany(w => new[] { new BsonValue(w.Start.Ticks), new BsonValue(w.End.Ticks) }));
-        }
-        return doc;
-    }
-
     /// <summary>Reads a stored entitlement; throws <see cref="FormatException"/> on a malformed one.</summary>
     public static Entitlement ToEntitlement(BsonDocument doc)
     {

@@ -10,15 +10,16 @@ namespace Validator.Storage.Lists;
 /// <param name="Version">Version in force.</param>
 /// <param name="UpdatedAt">When it was applied.</param>
 /// <param name="Generation">Number of the collection(s) holding the list.</param>
-/// <param name="BaseCount">Rows in the generation's base (deny list).</param>
+/// <param name="BaseCount">Rows in the generation's base (the deny list's rows, the entitlements' packed chunks).</param>
 /// <param name="BaseVersion">Version of the generation's base; deltas lead from it to <paramref name="Version"/>.</param>
 /// <param name="Deltas">Deltas stored on top of the base.</param>
 /// <param name="DeltaRows">Rows added or removed by those deltas.</param>
 internal sealed record ListMeta(long Version, DateTimeOffset UpdatedAt, int Generation, int BaseCount = 0, long BaseVersion = 0, int Deltas = 0, long DeltaRows = 0)
 {
     /// <summary>
-    /// Documents the list's collection holds, checked on load (LiteDB keeps no page checksums: a lost page would
-    /// silently drop entries). Null in files written before it was kept, and for lists that count otherwise.
+    /// Entries the list holds with its deltas applied (the entitlements), checked on load (LiteDB keeps no page
+    /// checksums: a lost page would silently drop entries). Null in files written before it was kept, and for lists
+    /// that count otherwise.
     /// </summary>
     public int? Count { get; init; }
 

@@ -25,7 +25,6 @@ public sealed class LiteDbListStore : IDisposable
     private const string DenyMeta = "deny";
     private const string EntitlementMeta = "entitlements";
     private const string PolicyMeta = "policy";
-    private const int InsertBatch = 5000;
     private const int ChunksPerRead = 16;
 
     /// <summary>Chunks per write transaction: a transaction keeps its dirty pages in memory until it commits (16 chunks are ~1 MB).</summary>
@@ -134,7 +133,7 @@ public sealed class LiteDbListStore : IDisposable
         if (meta.Generation == 0) return DenyList.Empty;
         var list = LoadBase(meta.Generation, meta.BaseCount, keepAddedTimes);
 
-        foreach (var (add, del) in Deltas(DenyDeltaPrefix, meta, "deny list")) list = list.Apply(DenyChunks.Unpack(add), DenyChunks.UnpackKeys(del));
+        foreach (var (add, del) in Deltas(DenyDeltaPrefix, meta, "deny list", hashRequired: false)) list = list.Apply(DenyChunks.Unpack(add), DenyChunks.UnpackKeys(del));
         return list;
     });
 
@@ -151,7 +150,7 @@ public sealed class LiteDbListStore : IDisposable
             // (measured: 29 MB for a million entries' chunks, 14 MB read this way).
             foreach (var chunk in chunks.Find(Query.Between("_id", first, first + ChunksPerRead - 1)).OrderBy(c => c["_id"].AsInt32))
             {
-                CheckHash(chunk, "rows");
+                CheckHash(chunk, required: false, "rows");
                 DenyChunks.Unpack(Binary(chunk, "rows"), builder, count);
             }
         }
@@ -181,7 +180,7 @@ public sealed class LiteDbListStore : IDisposable
         // The deltas first, folded into what they add and what they take away, so the index is packed once rather than once a delta.
         var added = new Dictionary<string, Entitlement>(StringComparer.Ordinal);
         var gone = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (add, del) in Deltas(EntitlementDeltaPrefix, meta, "entitlement"))
+        foreach (var (add, del) in Deltas(EntitlementDeltaPrefix, meta, "entitlement", hashRequired: true))
         {
             foreach (var id in EntitlementChunks.UnpackIds(del))
             {
@@ -196,7 +195,7 @@ public sealed class LiteDbListStore : IDisposable
         }
 
         var baseCount = 0;
-        var index = EntitlementIndex.Build(Base().Concat(added.Values));
+        var index = EntitlementIndex.Build(Base().Concat(added.Values), meta.Count ?? meta.BaseCount);
         if (baseCount != meta.BaseCount) throw new FormatException($"the entitlements' base holds {baseCount} entries, its header says {meta.BaseCount}");
         return index;
 
@@ -209,7 +208,7 @@ public sealed class LiteDbListStore : IDisposable
                 var batch = chunks.Find(Query.Between("_id", first, first + ChunksPerRead - 1)).OrderBy(c => c["_id"].AsInt32).ToList();
                 foreach (var chunk in batch)
                 {
-                    CheckHash(chunk, "rows");
+                    CheckHash(chunk, required: true, "rows");
                     foreach (var e in EntitlementChunks.Unpack(Binary(chunk, "rows"), strings))
                     {
                         baseCount++;
@@ -285,23 +284,16 @@ public sealed class LiteDbListStore : IDisposable
     }
 
     /// <summary>
-    /// Replaces all entitlements with <paramref name="entitlements"/> as <paramref name="version"/>, streamed as packed
-    /// chunks into a new generation. Throws <see cref="ArgumentException"/> on an unusable entitlement; the half-written
-    /// generation is then dropped and the old one stays in force.
+    /// Replaces all entitlements with <paramref name="entitlements"/> as <paramref name="version"/>, written as packed
+    /// chunks into a new generation and switched to. An index, so the ids are known to be unique and every entry usable.
     /// </summary>
-    public void WriteEntitlementSnapshot(long version, IEnumerable<Entitlement> entitlements, DateTimeOffset at)
+    public void WriteEntitlementSnapshot(long version, EntitlementIndex entitlements, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(entitlements);
         var next = ReadMeta(EntitlementMeta).Generation + 1;
-        var written = 0;
-        var counted = entitlements.Select(e =>
-        {
-            written++;
-            return e;
-        });
         WriteGeneration(EntitlementMeta, [EntitlementChunkPrefix, EntitlementDeltaPrefix, EntitlementDocumentPrefix], next,
-            collection => InsertChunks(collection, EntitlementChunks.Pack(counted).Select((packed, id) => Chunk(id, packed))),
-            () => new ListMeta(version, at, next, written, version) { Count = written });
+            collection => InsertChunks(collection, EntitlementChunks.Pack(entitlements.All).Select((packed, id) => Chunk(id, packed))),
+            new ListMeta(version, at, next, entitlements.Count, version) { Count = entitlements.Count });
     }
 
     /// <summary>
@@ -313,7 +305,7 @@ public sealed class LiteDbListStore : IDisposable
         ArgumentNullException.ThrowIfNull(delta);
         if (EntitlementsNeedRepacking) throw new InvalidOperationException("The entitlements are stored one document each; write them as a snapshot before a delta.");
         // Packed (and so checked) before anything is written: a malformed entry changes nothing.
-        var add = EntitlementChunks.Pack(delta.Added).SelectMany(chunk => chunk).ToArray();
+        var add = EntitlementChunks.PackAll(delta.Added);
         var del = EntitlementChunks.PackIds(delta.Removed);
         return InTransaction(EntitlementMeta, delta.FromVersion, delta.ToVersion, meta =>
         {
@@ -340,13 +332,13 @@ public sealed class LiteDbListStore : IDisposable
     /// The generation's delta records in order, each checked against its checksum and the version it continues from;
     /// throws <see cref="FormatException"/> when the chain breaks or ends short of the header's version.
     /// </summary>
-    private IEnumerable<(byte[] Add, byte[] Del)> Deltas(string prefix, ListMeta meta, string list)
+    private IEnumerable<(byte[] Add, byte[] Del)> Deltas(string prefix, ListMeta meta, string list, bool hashRequired)
     {
         var version = meta.BaseVersion;
         foreach (var delta in _db.GetCollection(prefix + Number(meta.Generation)).Find(Query.All("_id", Query.Ascending)))
         {
             if (!delta["f"].IsInt64 || delta["f"].AsInt64 != version) throw new FormatException($"the {list} deltas do not continue from version {version}");
-            CheckHash(delta, "add", "del");
+            CheckHash(delta, hashRequired, "add", "del");
             yield return (Binary(delta, "add"), Binary(delta, "del"));
             version = delta["_id"].AsInt64;
         }
@@ -527,11 +519,16 @@ public sealed class LiteDbListStore : IDisposable
 
     /// <summary>
     /// LiteDB keeps no page checksums: a damaged byte inside a value reads back as another value. The lists' packed
-    /// bytes carry their own CRC-32C, checked on load (records written before it was kept have none and are taken as they are).
+    /// bytes carry their own CRC-32C, checked on load. Deny records written before it was kept have none and are taken as
+    /// they are (<paramref name="required"/> false); entitlement chunks always had one, so one without it is damage.
     /// </summary>
-    private static void CheckHash(BsonDocument doc, params string[] fields)
+    private static void CheckHash(BsonDocument doc, bool required, params string[] fields)
     {
-        if (!doc.ContainsKey(HashField)) return;
+        if (!doc.ContainsKey(HashField))
+        {
+            if (required) throw new FormatException($"a list record ({doc["_id"]}) has lost its checksum");
+            return;
+        }
         if (!doc[HashField].IsInt64 || doc[HashField].AsInt64 != Hash(fields.Select(f => Binary(doc, f)).ToArray()))
             throw new FormatException($"a list record ({doc["_id"]}) fails its checksum");
     }

@@ -204,7 +204,7 @@ public sealed class StoredLists : IDisposable
         {
             var index = EntitlementIndex.Build(entitlements);
             var stamp = new ListStamp(version, _time.GetUtcNow());
-            _store.WriteEntitlementSnapshot(version, index.All, stamp.UpdatedAt);
+            _store.WriteEntitlementSnapshot(version, index, stamp.UpdatedAt);
             Live.Update(s => s.With(index, stamp));
             ReleaseCache();
         }
@@ -228,21 +228,24 @@ public sealed class StoredLists : IDisposable
             if (_store.EntitlementsNeedRepacking)
             {
                 // A file from before the packed form: rewritten once, at the version in force, so the delta can go on top.
-                _store.WriteEntitlementSnapshot(current.EntitlementStamp.Version, current.Entitlements.All, current.EntitlementStamp.UpdatedAt);
+                _store.WriteEntitlementSnapshot(current.EntitlementStamp.Version, current.Entitlements, current.EntitlementStamp.UpdatedAt);
+                ReleaseCache();
             }
             var result = _store.ApplyEntitlementDelta(delta, index.Count, stamp.UpdatedAt);
             if (result.Status != ListUpdateStatus.Applied) return result;
             Live.Update(s => s.With(index, stamp));
             if (_store.EntitlementCompactionDue)
             {
-                // Rewritten as a new base so start-up never replays a long chain. The delta is already stored and
-                // served: a full disk here leaves the chain one longer, and the next delta tries again.
+                // Rewritten as a new base so start-up never replays a long chain. Served first: if this write fails (a
+                // full disk) the failure goes to the caller like any other, the delta stays stored and served, and the
+                // next delta tries again.
                 try
                 {
-                    _store.WriteEntitlementSnapshot(delta.ToVersion, index.All, stamp.UpdatedAt);
+                    _store.WriteEntitlementSnapshot(delta.ToVersion, index, stamp.UpdatedAt);
                 }
-                catch (IOException)
+                finally
                 {
+                    ReleaseCache();
                 }
             }
             return result;

@@ -58,22 +58,58 @@ public class EntitlementIndexTests
     }
 
     [Test]
-    public void Find_returns_exactly_the_passes_a_linear_search_finds_by_token_and_by_par()
+    public void Find_returns_exactly_the_passes_a_linear_search_of_the_input_finds_by_token_and_by_par()
     {
         var random = new Random(11);
         var passes = Varied(random, 2000);
-        var index = EntitlementIndex.Build(passes).Apply(Varied(random, 200, firstId: 1900), ["p5", "p77", "p1500"]);
-        var expected = index.All.ToList();
+        var added = Varied(random, 200, firstId: 1900);
+        string[] removed = ["p5", "p77", "p1500"];
+        var index = EntitlementIndex.Build(passes).Apply(added, removed);
+        // The model: the input itself, the delta applied by hand (removals, then additions replacing by id).
+        var model = passes.ToDictionary(e => e.Id);
+        foreach (var id in removed) model.Remove(id);
+        foreach (var e in added) model[e.Id] = e;
 
         Assert.Multiple(() =>
         {
+            Assert.That(index.Count, Is.EqualTo(model.Count));
             for (var n = 0; n < 60; n++)
             {
                 var card = TestCards.Emv(TestCards.Token(n), par: n % 3 == 0 ? null : Par(n));
                 index.Find(card, out var byToken, out var byPar);
-                Assert.That(byToken.ToArray().Select(e => e.Id).Order(StringComparer.Ordinal), Is.EqualTo(expected.Where(e => e.Token == card.Token).Select(e => e.Id).Order(StringComparer.Ordinal)), $"token {n}");
-                Assert.That(byPar.ToArray().Select(e => e.Id).Order(StringComparer.Ordinal), Is.EqualTo(expected.Where(e => card.Par is not null && e.Par == card.Par).Select(e => e.Id).Order(StringComparer.Ordinal)), $"PAR {n}");
+                Assert.That(byToken.ToArray().Select(Describe).Order(StringComparer.Ordinal), Is.EqualTo(model.Values.Where(e => e.Token == card.Token).Select(Describe).Order(StringComparer.Ordinal)), $"token {n}");
+                Assert.That(byPar.ToArray().Select(Describe).Order(StringComparer.Ordinal), Is.EqualTo(model.Values.Where(e => card.Par is not null && e.Par == card.Par).Select(Describe).Order(StringComparer.Ordinal)), $"PAR {n}");
             }
+        });
+    }
+
+    [Test]
+    public void Line_sets_are_told_apart_item_by_item()
+    {
+        var passes = new[]
+        {
+            FareWorld.StudentPass("every", token: TestCards.Token(1)) with { Lines = [] },
+            FareWorld.StudentPass("blank", token: TestCards.Token(2)) with { Lines = [""] },
+            FareWorld.StudentPass("two", token: TestCards.Token(3)) with { Lines = ["a", "b"] },
+            FareWorld.StudentPass("joined", token: TestCards.Token(4)) with { Lines = ["a\u001Fb"] },
+        };
+
+        var index = EntitlementIndex.Build(passes);
+
+        Assert.That(index.All.OrderBy(e => e.Token!.Value.Low).Select(e => string.Join("|", e.Lines.Select(l => $"<{l}>"))), Is.EqualTo(new[] { "", "<>", "<a>|<b>", "<a\u001Fb>" }));
+    }
+
+    [Test]
+    public void An_entitlement_beyond_the_stored_bounds_is_refused()
+    {
+        var pass = FareWorld.StudentPass("x", token: TestCards.Token(1));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => EntitlementIndex.Build([pass with { Days = (Weekdays)128 }]), Throws.ArgumentException.With.Message.Contains("unknown days"));
+            Assert.That(() => EntitlementIndex.Build([pass with { Product = new string('p', Entitlement.MaxText + 1) }]), Throws.ArgumentException.With.Message.Contains("longer than"));
+            Assert.That(() => EntitlementIndex.Build([pass with { Lines = Enumerable.Range(0, Entitlement.MaxItems + 1).Select(i => "L" + i).ToArray() }]), Throws.ArgumentException.With.Message.Contains("more than"));
+            Assert.That(() => EntitlementIndex.Build([pass with { Product = new string('p', Entitlement.MaxText), Lines = Enumerable.Range(0, Entitlement.MaxItems).Select(i => "L" + i).ToArray() }]), Throws.Nothing);
         });
     }
 

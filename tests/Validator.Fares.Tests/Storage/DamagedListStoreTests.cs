@@ -27,23 +27,23 @@ public class DamagedListStoreTests
     {
         using (var lists = StoredLists.Open(DbPath, _time))
         {
-            lists.ApplyEntitlementSnapshot(1, Enumerable.Range(1, 5000).Select(Pass));
-            lists.ApplyEntitlementDelta(new EntitlementDelta { FromVersion = 1, ToVersion = 2, Added = [Pass(5001), Pass(5)], Removed = ["pass-1", "pass-99999"] });
+            lists.ApplyEntitlementSnapshot(1, Enumerable.Range(1, 20_000).Select(Pass));
+            lists.ApplyEntitlementDelta(new EntitlementDelta { FromVersion = 1, ToVersion = 2, Added = [Pass(20_001), Pass(5)], Removed = ["pass-1", "pass-99999"] });
         }
         using (var reopened = StoredLists.Open(DbPath, _time))
         {
-            Assert.That(reopened.Live.Current.Entitlements.Count, Is.EqualTo(5000), "the delta's count: +5001, 5 replaced, -1, 99999 was never there");
+            Assert.That(reopened.Live.Current.Entitlements.Count, Is.EqualTo(20_000), "the delta's count: +20001, 5 replaced, -1, 99999 was never there");
         }
-        // A lost page, as LiteDB (no page checksums) would read it: a chunk from the middle silently gone.
+        // A lost page, as LiteDB (no page checksums) would read it: a chunk silently gone, in the second batch the load reads.
         using (var db = new LiteDB.LiteDatabase($"Filename={DbPath};Connection=direct"))
         {
             var chunks = db.GetCollection("entc_1");
-            Assert.That(chunks.Count(), Is.GreaterThan(2), "the list spans several chunks");
-            chunks.Delete(1);
+            Assert.That(chunks.Count(), Is.GreaterThan(17), "the list spans more chunks than one read takes");
+            chunks.Delete(17);
         }
 
         Assert.That(() => StoredLists.Open(DbPath, _time).Dispose(),
-            Throws.TypeOf<ListStoreCorruptException>().With.Message.Contains("its header says 5000"));
+            Throws.TypeOf<ListStoreCorruptException>().With.Message.Contains("its header says 20000"));
     }
 
     [Test]
@@ -71,9 +71,11 @@ public class DamagedListStoreTests
         Assert.That(lists.Live.Current, Is.SameAs(before));
     }
 
-    [TestCase("entc_1", 0, "rows", TestName = "A changed byte inside an entitlement chunk is noticed, not served as another pass")]
-    [TestCase("entdelta_1", 2L, "add", TestName = "A changed byte inside an entitlement delta is noticed, not served as another pass")]
-    public void A_changed_byte_inside_the_entitlements_is_noticed(string collection, object id, string field)
+    [TestCase("entc_1", 0, "rows", false, "fails its checksum", TestName = "A changed byte inside an entitlement chunk is noticed, not served as another pass")]
+    [TestCase("entdelta_1", 2L, "add", false, "fails its checksum", TestName = "A changed byte inside an entitlement delta is noticed, not served as another pass")]
+    [TestCase("entc_1", 0, "rows", true, "lost its checksum", TestName = "An entitlement chunk that lost its checksum field is noticed, not served unchecked")]
+    [TestCase("entdelta_1", 2L, "add", true, "lost its checksum", TestName = "An entitlement delta that lost its checksum field is noticed, not served unchecked")]
+    public void A_changed_byte_inside_the_entitlements_is_noticed(string collection, object id, string field, bool dropChecksum, string message)
     {
         using (var lists = StoredLists.Open(DbPath, _time))
         {
@@ -87,10 +89,22 @@ public class DamagedListStoreTests
             var bytes = doc[field].AsBinary;
             bytes[10] ^= 0x10;
             doc[field] = bytes;
+            if (dropChecksum) doc.Remove("h");
             documents.Update(doc);
         }
 
-        Assert.That(() => StoredLists.Open(DbPath, _time).Dispose(), Throws.TypeOf<ListStoreCorruptException>().With.Message.Contains("fails its checksum"));
+        Assert.That(() => StoredLists.Open(DbPath, _time).Dispose(), Throws.TypeOf<ListStoreCorruptException>().With.Message.Contains(message));
+    }
+
+    [Test]
+    public void Text_that_is_not_valid_unicode_is_refused_not_stored_changed()
+    {
+        using var lists = StoredLists.Open(DbPath, _time);
+        lists.ApplyEntitlementSnapshot(1, [Pass(1)]);
+        var before = lists.Live.Current;
+
+        Assert.That(() => lists.ApplyEntitlementDelta(new EntitlementDelta { FromVersion = 1, ToVersion = 2, Added = [Pass(2) with { Id = "pass-\uD800" }] }), Throws.InstanceOf<ArgumentException>());
+        Assert.That(lists.Live.Current, Is.SameAs(before));
     }
 
     [TestCase(false, TestName = "A changed byte inside a deny list chunk is noticed, not served as another card")]

@@ -104,7 +104,11 @@ public class ListStoreTests
                 var removed = Enumerable.Range(0, 3).Select(_ => "pass-" + random.Next(3100)).ToList();
                 Assert.That(lists.ApplyEntitlementDelta(new EntitlementDelta { FromVersion = v, ToVersion = v + 1, Added = added, Removed = removed }).Status, Is.EqualTo(ListUpdateStatus.Applied));
             }
+            // Within one delta removals come before additions; across deltas the later one wins.
+            Assert.That(lists.ApplyEntitlementDelta(new EntitlementDelta { FromVersion = 80, ToVersion = 81, Added = [FareWorld.StudentPass("same", par: "")  with { Token = TestCards.Token(1) }, FareWorld.StudentPass("later-gone", token: TestCards.Token(2))], Removed = ["same"] }).Status, Is.EqualTo(ListUpdateStatus.Applied));
+            Assert.That(lists.ApplyEntitlementDelta(new EntitlementDelta { FromVersion = 81, ToVersion = 82, Removed = ["later-gone"] }).Status, Is.EqualTo(ListUpdateStatus.Applied));
             served = lists.Live.Current.Entitlements.All.Select(Describe).Order(StringComparer.Ordinal).ToArray();
+            Assert.That((lists.Live.Current.Entitlements.TryGet("same", out var same), same?.Par, lists.Live.Current.Entitlements.TryGet("later-gone", out _)), Is.EqualTo((true, "", false)));
         }
         using (var db = new LiteDB.LiteDatabase($"Filename={DbPath};Connection=direct"))
         {
@@ -115,7 +119,7 @@ public class ListStoreTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(reopened.Live.Current.EntitlementStamp.Version, Is.EqualTo(80));
+            Assert.That(reopened.Live.Current.EntitlementStamp.Version, Is.EqualTo(82));
             Assert.That(reopened.Live.Current.Entitlements.All.Select(Describe).Order(StringComparer.Ordinal), Is.EqualTo(served));
         });
     }
@@ -127,7 +131,7 @@ public class ListStoreTests
         var passes = Enumerable.Range(1, 30).Select(i => FareWorld.StudentPass("pass-" + i, token: TestCards.Token(i))).ToList();
         using (var db = new LiteDB.LiteDatabase($"Filename={DbPath};Connection=direct"))
         {
-            db.GetCollection("ent_1").InsertBulk(passes.Select(EntitlementDocuments.ToDocument));
+            db.GetCollection("ent_1").InsertBulk(passes.Select(LegacyDocument));
             db.GetCollection("meta").Insert(new LiteDB.BsonDocument
             {
                 ["_id"] = "entitlements", ["v"] = 4L, ["at"] = FareWorld.ListsUpdated.UtcTicks, ["g"] = 1, ["n"] = 0, ["bv"] = 0L, ["d"] = 0, ["dr"] = 0L, ["c"] = 30,
@@ -151,6 +155,20 @@ public class ListStoreTests
             Assert.That(reopened.Live.Current.EntitlementStamp.Version, Is.EqualTo(5));
             Assert.That(reopened.Live.Current.Entitlements.All.Select(Describe).Order(StringComparer.Ordinal), Is.EqualTo(expected.Select(Describe).Order(StringComparer.Ordinal)));
         });
+    }
+
+    /// <summary>An entitlement as files before the packed form stored it, one document each.</summary>
+    private static LiteDB.BsonDocument LegacyDocument(Entitlement e)
+    {
+        var doc = new LiteDB.BsonDocument
+        {
+            ["_id"] = e.Id, ["p"] = e.Product, ["f"] = e.ValidFrom.DayNumber, ["u"] = e.ValidTo.DayNumber, ["d"] = (int)e.Days,
+        };
+        if (e.Token is { } token) doc["t"] = token.ToBytes();
+        if (e.Par is not null) doc["par"] = e.Par;
+        if (e.Lines.Count > 0) doc["l"] = new LiteDB.BsonArray(e.Lines.Select(l => new LiteDB.BsonValue(l)));
+        if (e.Windows.Count > 0) doc["w"] = new LiteDB.BsonArray(e.Windows.SelectMany(w => new[] { new LiteDB.BsonValue(w.Start.Ticks), new LiteDB.BsonValue(w.End.Ticks) }));
+        return doc;
     }
 
     // Records with list members compare lists by reference; compare their contents instead.
