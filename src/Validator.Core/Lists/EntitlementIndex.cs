@@ -62,6 +62,35 @@ public sealed class EntitlementIndex
         }
     }
 
+    /// <summary>The tokens of the token-held entitlements, in token order (a card holding several passes appears once each).</summary>
+    public IEnumerable<CardToken> Tokens
+    {
+        get
+        {
+            for (var i = 0; i < _tokenCount; i++) yield return new CardToken(_rows[i].High, _rows[i].Low);
+        }
+    }
+
+    /// <summary>How many of these entitlements have an id in <paramref name="ids"/>: one pass over the index, for list updates.</summary>
+    public int CountWithIdIn(HashSet<string> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var count = 0;
+        if (ids.TryGetAlternateLookup<ReadOnlySpan<char>>(out var byId))
+        {
+            for (var i = 0; i < _rows.Length; i++)
+            {
+                if (byId.Contains(IdOf(i))) count++;
+            }
+            return count;
+        }
+        for (var i = 0; i < _rows.Length; i++)
+        {
+            if (ids.Contains(new string(IdOf(i)))) count++;
+        }
+        return count;
+    }
+
     /// <summary>
     /// Builds the index; a repeated id keeps the last one. Throws <see cref="ArgumentException"/> on an unusable
     /// entitlement. <paramref name="expectedCount"/> sizes it when the sequence cannot say how many it holds.

@@ -108,10 +108,31 @@ public sealed class LiteDbListStore : IDisposable
         }
         catch (Exception e) when (IsDamage(e) || e is IOException)
         {
+            if (db is not null) KeepAfterDamage(db);
             db?.Dispose();
             throw new ListStoreCorruptException(path, e.Message, e);
         }
     }
+
+    /// <summary>
+    /// Keeps a database that met damage reachable for the life of the process. LiteDB 5.0.21 leaves a read's
+    /// transaction open when the read fails while taking its snapshot ("page type must be collection page"), and once
+    /// the database is disposed that transaction's finalizer releases pages already released and throws on the
+    /// finalizer thread, which ends the process (found by fuzzing: exit 134 a few collections after the damage was
+    /// reported). Held here, the transaction is never finalized. A damaged store is set aside once, so this holds a
+    /// handful of disposed databases at most; past <see cref="MaxKeptAfterDamage"/> the oldest go.
+    /// </summary>
+    private static void KeepAfterDamage(LiteDatabase db)
+    {
+        lock (KeptAfterDamage)
+        {
+            KeptAfterDamage.Enqueue(db);
+            while (KeptAfterDamage.Count > MaxKeptAfterDamage) KeptAfterDamage.Dequeue();
+        }
+    }
+
+    private const int MaxKeptAfterDamage = 4096;
+    private static readonly Queue<LiteDatabase> KeptAfterDamage = new();
 
     /// <summary>Reads the policy and stamps; the indexes come from <see cref="LoadDenyList()"/> and <see cref="LoadEntitlements"/>.</summary>
     public ListSnapshot LoadSnapshot() => Guarded(() => new ListSnapshot(
@@ -148,7 +169,7 @@ public sealed class LiteDbListStore : IDisposable
         {
             // Separate bounded queries: a single query pins every page it read in LiteDB's cache until it ends
             // (measured: 29 MB for a million entries' chunks, 14 MB read this way).
-            foreach (var chunk in chunks.Find(Query.Between("_id", first, first + ChunksPerRead - 1)).OrderBy(c => c["_id"].AsInt32))
+            foreach (var chunk in ChunkBatch(chunks, first))
             {
                 CheckHash(chunk, required: false, "rows");
                 DenyChunks.Unpack(Binary(chunk, "rows"), builder, count);
@@ -205,7 +226,7 @@ public sealed class LiteDbListStore : IDisposable
             for (var first = 0; ; first += ChunksPerRead)
             {
                 // Bounded queries, as for the deny list: one query over all chunks would pin every page it read in the cache.
-                var batch = chunks.Find(Query.Between("_id", first, first + ChunksPerRead - 1)).OrderBy(c => c["_id"].AsInt32).ToList();
+                var batch = ChunkBatch(chunks, first);
                 foreach (var chunk in batch)
                 {
                     CheckHash(chunk, required: true, "rows");
@@ -315,6 +336,27 @@ public sealed class LiteDbListStore : IDisposable
                 Version = delta.ToVersion, UpdatedAt = at, Deltas = meta.Deltas + 1, DeltaRows = meta.DeltaRows + delta.Added.Count + delta.Removed.Count, Count = countAfter,
             };
         });
+    }
+
+    /// <summary>
+    /// Chunks <paramref name="first"/> to <paramref name="first"/> + <see cref="ChunksPerRead"/> - 1 in order. On a
+    /// damaged file LiteDB's own reader can fail with a NullReferenceException inside this query (found by fuzzing):
+    /// that is damage here, and only here, where the query is LiteDB's alone.
+    /// </summary>
+    private static List<BsonDocument> ChunkBatch(ILiteCollection<BsonDocument> chunks, int first)
+    {
+        List<BsonDocument> batch;
+        try
+        {
+            batch = chunks.Find(Query.Between("_id", first, first + ChunksPerRead - 1)).ToList();
+        }
+        catch (NullReferenceException e)
+        {
+            throw new FormatException("the list chunks are unreadable", e);
+        }
+        return batch.Select(c => c is not null && c["_id"].IsInt32 ? c : throw new FormatException("a list chunk has no number"))
+            .OrderBy(c => c["_id"].AsInt32)
+            .ToList();
     }
 
     /// <summary>A delta record: what it adds and removes, packed, and the versions it leads from and to.</summary>
@@ -577,6 +619,7 @@ public sealed class LiteDbListStore : IDisposable
         }
         catch (Exception e) when (IsDamage(e))
         {
+            KeepAfterDamage(_db);
             throw new ListStoreCorruptException(StorePath, e.Message, e);
         }
     }

@@ -43,10 +43,10 @@ internal static class MassChangeGuard
     /// <summary>Current entitlements the package removes (a delta's removals, or those missing from a snapshot).</summary>
     private static int Dropped(ListSnapshot current, ListPackage package)
     {
-        if (package.EntitlementsRemoved is { } removed) return removed.Count(id => current.Entitlements.TryGet(id, out _));
+        if (package.EntitlementsRemoved is { } removed) return current.Entitlements.CountWithIdIn(removed.ToHashSet(StringComparer.Ordinal));
         if (package.Entitlements is not { } all) return 0;
         var kept = all.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
-        return current.Entitlements.All.Count(e => !kept.Contains(e.Id));
+        return current.Entitlements.Count - current.Entitlements.CountWithIdIn(kept);
     }
 }
 
@@ -56,7 +56,7 @@ internal static class MassChangeGuard
 /// </summary>
 internal sealed class NewlyDeniedCounter(ListSnapshot current)
 {
-    private readonly HashSet<CardToken> _entitled = current.Entitlements.All.Where(e => e.Token is not null).Select(e => e.Token!.Value).ToHashSet();
+    private readonly HashSet<CardToken> _entitled = current.Entitlements.Tokens.ToHashSet();
     private readonly HashSet<CardToken> _hit = [];
 
     /// <summary>Notes the token of one entry of the change.</summary>

@@ -84,6 +84,19 @@ public class EntitlementIndexTests
     }
 
     [Test]
+    public void Ids_are_counted_and_tokens_listed_in_one_pass()
+    {
+        var index = EntitlementIndex.Build([FareWorld.StudentPass("a", token: TestCards.Token(2)), FareWorld.StudentPass("b", par: "PAR1"), FareWorld.StudentPass("c", token: TestCards.Token(1)), FareWorld.StudentPass("d", token: TestCards.Token(2))]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(index.CountWithIdIn(new HashSet<string>(["a", "b", "zz", "A"], StringComparer.Ordinal)), Is.EqualTo(2));
+            Assert.That(index.CountWithIdIn(new HashSet<string>(["c", "d", "e"], EqualityComparer<string>.Create((x, y) => string.Equals(x, y, StringComparison.Ordinal), x => x.Length))), Is.EqualTo(2), "a set without a span lookup");
+            Assert.That(index.Tokens, Is.EqualTo(new[] { TestCards.Token(1), TestCards.Token(2), TestCards.Token(2) }));
+        });
+    }
+
+    [Test]
     public void Line_sets_are_told_apart_item_by_item()
     {
         var passes = new[]
