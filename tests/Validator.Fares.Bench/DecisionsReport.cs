@@ -8,7 +8,7 @@ internal static class DecisionsReport
     public static Markdown Write(IReadOnlyList<MeasureResult> results, int decisions)
     {
         var md = new Markdown();
-        md.Line(Markdown.F($"Decision latency through `FareService.Decide`, {decisions:N0} decisions after 20,000 warm-up, 100,000 entitlements, lists loaded by `StoredLists.Open`; beside it the limit: the same taps looked up in a `HashSet` of the deny tokens and `Dictionary`s of the entitlements by token and PAR (same process, same run)."));
+        md.Line(Markdown.F($"Decision latency through `FareService.Decide`, {decisions:N0} decisions after {Measure.WarmUp:N0} warm-up, 100,000 entitlements, lists loaded by `StoredLists.Open`; beside it the limit: the same taps looked up in a `HashSet` of the deny tokens and `Dictionary`s of the entitlements by token and PAR (same process, same run)."));
         md.Table(
             ["deny entries", "decision median", "p99", "p99.9", "hash lookup median", "hash lookup p99", "p99 ratio"],
             results.Select(r => new[]
