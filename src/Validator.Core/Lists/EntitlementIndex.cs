@@ -180,7 +180,6 @@ public sealed class EntitlementIndex
 
     internal TimeWindow[] WindowsOf(int row) => _windowSets[_rows[row].Windows];
 
-    internal int ByParRow(int position) => _byPar[position];
 
     private EntitlementMatches ParRange(string par)
     {

@@ -98,7 +98,9 @@ internal static class EntitlementChunks
         var to = BinaryPrimitives.ReadInt32BigEndian(Take(bytes, ref offset, 4));
         if ((uint)from > (uint)DateOnly.MaxValue.DayNumber || (uint)to > (uint)DateOnly.MaxValue.DayNumber) throw new FormatException($"entitlement {id} has a malformed date");
         var days = Take(bytes, ref offset, 1)[0];
-        var entitlement = new Entitlement
+        // Not validated here: every record read goes into EntitlementIndex.Build, which validates each one, and its
+        // ArgumentException on a stored record is damage to the loader.
+        return new Entitlement
         {
             Id = id,
             Token = token,
@@ -111,15 +113,6 @@ internal static class EntitlementChunks
             Zones = ReadStrings(bytes, ref offset, strings),
             Windows = ReadWindows(bytes, ref offset),
         };
-        try
-        {
-            entitlement.Validate();
-        }
-        catch (ArgumentException e)
-        {
-            throw new FormatException(e.Message, e);
-        }
-        return entitlement;
     }
 
     private static string[] ReadStrings(byte[] bytes, ref int offset, StringCache strings)
