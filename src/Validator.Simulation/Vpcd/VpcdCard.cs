@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Net;
 using System.Net.Sockets;
 using Validator.Simulation.Cards;
 
@@ -21,6 +22,8 @@ public sealed class VpcdCard : IDisposable
     // without it each APDU waits ~40 ms for a delayed ACK and pcscd may report SCARD_E_NOT_TRANSACTED.
     private const int IpProtoTcp = 6;
     private const int TcpQuickAck = 12;
+    private const int SolSocket = 1;
+    private const int SoSndTimeo = 21;
 
     private readonly ICardModel _card;
     private readonly VpcdOptions _options;
@@ -64,8 +67,7 @@ public sealed class VpcdCard : IDisposable
             var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
-                using var cts = new CancellationTokenSource(_options.ConnectTimeout);
-                socket.ConnectAsync(_options.Host, _options.Port, cts.Token).AsTask().GetAwaiter().GetResult();
+                Connect(socket, _options.Host, _options.Port, _options.ConnectTimeout);
             }
             catch
             {
@@ -197,6 +199,55 @@ public sealed class VpcdCard : IDisposable
         {
             CommandProcessed?.Invoke(this, EventArgs.Empty);
         }
+    }
+
+    /// <summary>
+    /// Connects within <paramref name="timeout"/> and leaves the socket blocking. Nothing asynchronous, not even a
+    /// non-blocking connect, may touch it: .NET on Linux then keeps the handle non-blocking for good and runs every later
+    /// receive through its socket event loop and the thread pool, hand-offs whose spinning took a quarter of this
+    /// machine's two CPUs in a tap storm. A blocking connect honours SO_SNDTIMEO on Linux, set here directly (the
+    /// managed <see cref="Socket.SendTimeout"/> would be emulated with that same event loop).
+    /// </summary>
+    private static void Connect(Socket socket, string host, int port, TimeSpan timeout)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            using var cts = new CancellationTokenSource(timeout);
+            socket.ConnectAsync(host, port, cts.Token).AsTask().GetAwaiter().GetResult();
+            return;
+        }
+        var address = IPAddress.TryParse(host, out var parsed)
+            ? parsed
+            : Dns.GetHostAddresses(host).First(a => a.AddressFamily == AddressFamily.InterNetwork);
+        socket.SetRawSocketOption(SolSocket, SoSndTimeo, TimeVal(timeout));
+        try
+        {
+            socket.Connect(address, port);
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.TimedOut or SocketError.InProgress or SocketError.WouldBlock)
+        {
+            throw new TimeoutException($"no TCP connection to vpcd at {host}:{port} within {timeout.TotalSeconds:F0} s", ex);
+        }
+        socket.SetRawSocketOption(SolSocket, SoSndTimeo, TimeVal(TimeSpan.Zero)); // sends wait as long as they need
+    }
+
+    // struct timeval of SO_SNDTIMEO (the kernel's old timeval: two native longs).
+    private static byte[] TimeVal(TimeSpan span)
+    {
+        var bytes = new byte[2 * IntPtr.Size];
+        var seconds = (long)span.TotalSeconds;
+        var micros = (long)(span - TimeSpan.FromSeconds(seconds)).TotalMicroseconds;
+        if (IntPtr.Size == 8)
+        {
+            BitConverter.TryWriteBytes(bytes.AsSpan(0, 8), seconds);
+            BitConverter.TryWriteBytes(bytes.AsSpan(8, 8), micros);
+        }
+        else
+        {
+            BitConverter.TryWriteBytes(bytes.AsSpan(0, 4), (int)seconds);
+            BitConverter.TryWriteBytes(bytes.AsSpan(4, 4), (int)micros);
+        }
+        return bytes;
     }
 
     private static void Send(Socket socket, ReadOnlySpan<byte> data)
