@@ -14,12 +14,14 @@ internal sealed class PcscWorker : IDisposable
     private readonly IPcscApi _api;
     private readonly BlockingCollection<WorkItem> _queue = new();
     private readonly Thread _thread;
+    private readonly Func<Func<nint, SCardError>, SCardError> _runner;
     private nint _context;
     private volatile bool _stuck;
 
     public PcscWorker(IPcscApi api, string name)
     {
         _api = api;
+        _runner = EnsureContext; // one delegate for the worker's life, not one per call
         _thread = new Thread(Run) { IsBackground = true, Name = name };
         _thread.Start();
     }
@@ -44,9 +46,11 @@ internal sealed class PcscWorker : IDisposable
         }
         // Waited in steps against a monotonic stopwatch: a timed wait that returns early (a wall clock set meanwhile, a
         // preloaded time library) must not give up on a card that is still within its time.
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (!item.Done.Wait(timeout - waited.Elapsed > TimeSpan.Zero ? timeout - waited.Elapsed : TimeSpan.Zero) && waited.Elapsed < timeout)
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        while (!item.Done.IsSet)
         {
+            var left = timeout - System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            if (left <= TimeSpan.Zero || item.Done.Wait(left)) break;
         }
         if (!item.Done.IsSet)
         {
@@ -65,7 +69,7 @@ internal sealed class PcscWorker : IDisposable
         {
             foreach (var item in _queue.GetConsumingEnumerable())
             {
-                item.Execute(EnsureContext);
+                item.Execute(_runner);
             }
         }
         catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)

@@ -12,6 +12,13 @@ public sealed class CardReader
     private readonly CardTokenizer _tokenizer;
     private readonly TimeProvider _time;
 
+    // The terminal data that is the same for every read, made once: TerminalData only ever reads these arrays.
+    private static readonly byte[] ZeroAmount = new byte[6];
+    private static readonly byte[] GoodsAndServices = [0x00]; // transaction type 9C
+    private readonly byte[] _qualifiers;
+    private readonly byte[] _country;
+    private readonly byte[] _currency;
+
     /// <summary>Creates a reader; throws <see cref="ArgumentException"/> for a token key under 32 bytes or bad terminal settings.</summary>
     public CardReader(CardReaderOptions options, TimeProvider? timeProvider = null)
     {
@@ -28,6 +35,9 @@ public sealed class CardReader
         _options = options;
         _tokenizer = new CardTokenizer(options.TokenKey.Span);
         _time = timeProvider ?? TimeProvider.System;
+        _qualifiers = options.TerminalTransactionQualifiers.ToArray();
+        _country = Bcd2(options.CountryCode);
+        _currency = Bcd2(options.CurrencyCode);
     }
 
     /// <summary>Reads the card on <paramref name="channel"/>.</summary>
@@ -50,18 +60,18 @@ public sealed class CardReader
     private TerminalData BuildTerminalData()
     {
         var terminal = new TerminalData();
-        terminal.Set(0x9F66, _options.TerminalTransactionQualifiers.ToArray());
-        terminal.Set(0x9F02, new byte[6], numeric: true); // amount authorised: 0, the validator charges nothing at the door
-        terminal.Set(0x9F03, new byte[6], numeric: true); // amount other
-        terminal.Set(0x9F1A, Bcd2(_options.CountryCode), numeric: true);
-        terminal.Set(0x5F2A, Bcd2(_options.CurrencyCode), numeric: true);
+        terminal.Set(0x9F66, _qualifiers);
+        terminal.Set(0x9F02, ZeroAmount, numeric: true); // amount authorised: 0, the validator charges nothing at the door
+        terminal.Set(0x9F03, ZeroAmount, numeric: true); // amount other
+        terminal.Set(0x9F1A, _country, numeric: true);
+        terminal.Set(0x5F2A, _currency, numeric: true);
         var today = _time.GetLocalNow();
         var date = new byte[3];
         Bcd.Write(today.Year % 100, date.AsSpan(0, 1));
         Bcd.Write(today.Month, date.AsSpan(1, 1));
         Bcd.Write(today.Day, date.AsSpan(2, 1));
         terminal.Set(0x9A, date, numeric: true);
-        terminal.Set(0x9C, [0x00], numeric: true); // transaction type: goods and services
+        terminal.Set(0x9C, GoodsAndServices, numeric: true);
         var unpredictable = new byte[4];
         RandomNumberGenerator.Fill(unpredictable);
         terminal.Set(0x9F37, unpredictable);

@@ -48,6 +48,22 @@ public class DolTests
         Assert.That(Hex.Format(data), Is.EqualTo("28004000" + "000000000000" + "0276" + "00" + "DEADBEEF"));
     }
 
+    [Test]
+    public void Terminal_data_keeps_the_last_value_set_for_a_tag_and_any_number_of_tags()
+    {
+        var terminal = new TerminalData();
+        for (uint tag = 0xDF01; tag <= 0xDF20; tag++) terminal.Set(tag, [(byte)tag]); // 32 tags: more than it starts with room for
+        terminal.Set(0xDF05, [0xAA, 0xBB], numeric: true);
+
+        for (uint tag = 0xDF01; tag <= 0xDF20; tag++)
+        {
+            Assert.That(terminal.TryGet(tag, out var value, out var numeric), Is.True, $"{tag:X}");
+            Assert.That(value.ToArray(), Is.EqualTo(tag == 0xDF05 ? new byte[] { 0xAA, 0xBB } : new[] { (byte)tag }), $"{tag:X}");
+            Assert.That(numeric, Is.EqualTo(tag == 0xDF05), $"{tag:X}");
+        }
+        Assert.That(terminal.TryGet(0xDF21, out _, out _), Is.False);
+    }
+
     [TestCase("0276", 3, true, "000276")]
     [TestCase("000000001000", 4, true, "00001000")]
     [TestCase("28004000", 2, false, "2800")]
