@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Diagnostics.Tracing;
 using System.Globalization;
 using Validator.BenchKit;
-using Validator.Simulation.Vpcd;
 
 namespace Validator.TapBench;
 
@@ -13,9 +12,8 @@ internal static class GcStorm
 
     public static void Run(TapRig rig, IReadOnlyList<string> profiles, TimeSpan duration, int denyCount, BenchReport report)
     {
-        var options = new VpcdOptions();
-
-        rig.WithCardOnReader(BenchCards.Create(profiles[0]), options, present =>
+        using (var warmCard = CardHost.Start(profiles[0], TimeSpan.Zero))
+        rig.WithCardOnReader(warmCard, present =>
         {
             for (var i = 0; i < 200; i++) rig.Serve(present.ReaderName, present.Atr, Stopwatch.GetTimestamp()); // warm-up: JIT, caches
         });
@@ -43,7 +41,8 @@ internal static class GcStorm
             for (var slot = 0; slot < profiles.Count; slot++)
             {
                 var until = slice * (slot + 1);
-                rig.WithCardOnReader(BenchCards.Create(profiles[slot]), options, present =>
+                using var card = CardHost.Start(profiles[slot], TimeSpan.Zero);
+                rig.WithCardOnReader(card, present =>
                 {
                     while (clock.Elapsed < until)
                     {
@@ -72,7 +71,7 @@ internal static class GcStorm
                 $"{GC.CollectionCount(0) - gen0} / {GC.CollectionCount(1) - gen1} / {GC.CollectionCount(2) - gen2}");
             report.Table(
                 string.Create(CultureInfo.InvariantCulture,
-                    $"GC during a tap storm: {elapsed.TotalMinutes:F1} min of taps back to back through pcscd + vpcd ({string.Join(", ", profiles.Select(BenchCards.Title))}, a slice of the time each, the card left on the reader and served again and again: connect → first pin change), {denyCount:N0} deny entries and 100,000 entitlements, the daemon's GC settings (workstation, concurrent); a pause runs from the runtime's GCSuspendEEBegin for a GC to its GCRestartEEEnd event:"),
+                    $"GC during a tap storm: {elapsed.TotalMinutes:F1} min of taps back to back through pcscd + vpcd (the virtual card in a process of its own; {string.Join(", ", profiles.Select(BenchCards.Title))}, a slice of the time each, the card left on the reader and served again and again: connect → first pin change), {denyCount:N0} deny entries and 100,000 entitlements, the daemon's GC settings (workstation, concurrent); a pause runs from the runtime's GCSuspendEEBegin for a GC to its GCRestartEEEnd event:"),
                 ["taps", "taps/s", "allocated per tap", "GCs gen 0 / 1 / 2", "pauses", "longest pause", "pause p99", "pauses total", "tap p50 / p99 / max"],
                 [[
                     taps.Count.ToString("N0", CultureInfo.InvariantCulture),

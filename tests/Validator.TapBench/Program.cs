@@ -10,6 +10,7 @@ using Validator.TapBench;
 // LiteDB store, journaled with fdatasync, and the clock stops at the first GPIO pin change of the feedback. Beside
 // each tap, the floor: the same APDUs sent raw through libpcsclite to a fresh copy of the card.
 // With --storm-seconds: taps back to back for that long (no floor), reporting every GC pause meanwhile.
+if (args is [CardHost.ChildArgument, var hostProfile, var hostDelayMs]) return CardHost.RunChild(hostProfile, double.Parse(hostDelayMs, CultureInfo.InvariantCulture));
 if (args is [MachineStallMeter.ChildArgument, var meterCpu, .. var watch]) return MachineStallMeter.RunChild(int.Parse(meterCpu, CultureInfo.InvariantCulture), watch.FirstOrDefault());
 var arguments = new BenchArguments(args);
 var taps = arguments.Count("taps", 1000);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Validator.BenchKit;
-using Validator.Simulation.Vpcd;
 
 namespace Validator.TapBench;
 
@@ -12,7 +11,6 @@ internal static class TapPathRun
 
     public static void Run(TapRig rig, IReadOnlyList<string> profiles, int taps, int warmup, TimeSpan apduDelay, int denyCount, BenchReport report)
     {
-        var options = new VpcdOptions { ApduDelay = apduDelay };
         var rows = new List<IReadOnlyList<string>>();
         var allocationRows = new List<IReadOnlyList<string>>();
         var results = new List<(string Profile, Latencies Total, Latencies Overhead, Latencies Own, Latencies Floor)>();
@@ -29,10 +27,11 @@ internal static class TapPathRun
             var gen0 = GC.CollectionCount(0);
             var gen2 = GC.CollectionCount(2);
             Console.WriteLine($"{BenchCards.Title(profile)}: {warmup} warm-up + {taps} taps …");
+            using var card = CardHost.Start(profile, apduDelay);
             for (var i = -warmup; i < taps; i++)
             {
                 // Each tap, then its floor on the same card: the same APDUs sent raw by a minimal client.
-                var (tap, raw) = rig.TapWithFloor(new RecordingCard(BenchCards.Create(profile)), options);
+                var (tap, raw) = rig.TapWithFloor(card);
                 if (i > 0 && i % 250 == 0) Console.WriteLine($"  {i} taps");
                 if (i < 0)
                 {
@@ -74,7 +73,7 @@ internal static class TapPathRun
         report.Line(string.Create(CultureInfo.InvariantCulture,
             $"Not in any of these: pcscd's own presence detection (vpcd is polled), insertion or removal → the event: p50 {rig.Detection.P(0.5):F0} ms, p99 {rig.Detection.P(0.99):F0} ms over {rig.Detection.Count:N0} events; a real reader's field detection is the reader's, not the validator's."));
         report.Table(
-            "Decisions and allocation during those taps (allocation: all threads, from card present to feedback; collections during the measured taps):",
+            "Decisions and allocation during those taps (allocation: all threads of the validator's process, from card present to feedback; the virtual card runs in a process of its own; collections during the measured taps):",
             ["profile", "decisions", "allocated per tap", "gen-0 GCs", "gen-2 GCs"],
             allocationRows);
         foreach (var (name, total, overhead, own, floor) in results)

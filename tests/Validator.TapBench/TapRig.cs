@@ -8,10 +8,8 @@ using Validator.Core.Taps;
 using Validator.Gpio;
 using Validator.Gpio.Options;
 using Validator.Pcsc;
-using Validator.Simulation.Cards;
 using Validator.Simulation.Clock;
 using Validator.Simulation.Gpio;
-using Validator.Simulation.Vpcd;
 using Validator.Storage.Journal;
 using Validator.Storage.Lists;
 using Validator.BenchKit;
@@ -121,32 +119,30 @@ internal sealed class TapRig : IDisposable
     /// Taps <paramref name="card"/> on the reader and serves it as the daemon does; then, with the card still on the
     /// reader, the floor: the APDUs the tap sent, sent again raw (connect + exchange, no validator logic).
     /// </summary>
-    public (TapOutcome Tap, double FloorMs) TapWithFloor(RecordingCard card, VpcdOptions options)
+    public (TapOutcome Tap, double FloorMs) TapWithFloor(CardHost card)
     {
-        using var vpcd = new VpcdCard(card, options);
         var inserted = Stopwatch.GetTimestamp();
-        vpcd.Insert();
+        card.Insert(record: true);
         var present = Next(_inserted, "card-present");
         Detection.Add(Stopwatch.GetElapsedTime(inserted, present.Timestamp).TotalMilliseconds);
         var tap = Serve(present.ReaderName, present.Atr, present.Timestamp);
-        card.Recording = false;
-        var floor = Raw(present.ReaderName, present.Atr, card.Commands);
+        var floor = Raw(present.ReaderName, present.Atr, card.Commands());
         var removing = Stopwatch.GetTimestamp();
-        vpcd.Remove();
+        card.Remove();
         var removed = Next(_removed, "card-removed");
         Detection.Add(Stopwatch.GetElapsedTime(removing, removed.Timestamp).TotalMilliseconds);
         return (tap, floor);
     }
 
     /// <summary>Puts <paramref name="card"/> on the reader for <paramref name="use"/>, then takes it off.</summary>
-    public void WithCardOnReader(ICardModel card, VpcdOptions options, Action<CardEventArgs> use)
+    public void WithCardOnReader(CardHost card, Action<CardEventArgs> use)
     {
+        ArgumentNullException.ThrowIfNull(card);
         ArgumentNullException.ThrowIfNull(use);
-        using var vpcd = new VpcdCard(card, options);
-        vpcd.Insert();
+        card.Insert(record: false);
         var present = Next(_inserted, "card-present");
         use(present);
-        vpcd.Remove();
+        card.Remove();
         Next(_removed, "card-removed");
     }
 
