@@ -8,7 +8,7 @@ namespace Validator.Fares.Bench;
 
 /// <summary>
 /// `validator run` from the ReadyToRun publish as a process of its own, the way systemd runs it: a configuration file,
-/// a NOTIFY_SOCKET this bench binds (READY=1 is timed from process start), its output collected, its memory read from
+/// the runtime environment of its systemd unit (deploy/systemd/validator.service), a NOTIFY_SOCKET this bench binds (READY=1 is timed from process start), its output collected, its memory read from
 /// /proc. Disposing stops it with SIGTERM (SIGKILL after 15 s).
 /// </summary>
 internal sealed class DaemonProcess : IDisposable
@@ -51,6 +51,8 @@ internal sealed class DaemonProcess : IDisposable
         start.ArgumentList.Add("run");
         start.Environment["VALIDATOR_CONFIG"] = configPath;
         start.Environment["NOTIFY_SOCKET"] = socketPath;
+        // The runtime settings its systemd unit gives it on a device (GC knobs the runtime reads only from the environment).
+        foreach (var (key, value) in Validator.BenchKit.DaemonEnvironment.Variables()) start.Environment[key] = value;
         foreach (var (key, value) in environment ?? []) start.Environment[key] = value;
         var timer = Stopwatch.StartNew();
         var daemon = new DaemonProcess(socket, Process.Start(start)!, timer);

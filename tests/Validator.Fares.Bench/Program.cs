@@ -59,10 +59,15 @@ internal static class Program
 
     private static string ResultPath(string dir, int deny) => Path.Combine(dir, string.Create(CultureInfo.InvariantCulture, $"result-{deny}.json"));
 
-    /// <summary>Runs this bench again as a child process with <paramref name="args"/>; returns its exit code.</summary>
+    /// <summary>
+    /// Runs this bench again as a child process with <paramref name="args"/> and the daemon's runtime environment (its
+    /// systemd unit's DOTNET_ lines); returns its exit code.
+    /// </summary>
     public static int Child(params object[] args)
     {
-        using var child = Process.Start(Self(args))!;
+        var start = Self(args);
+        foreach (var (name, value) in Validator.BenchKit.DaemonEnvironment.Variables()) start.Environment[name] = value;
+        using var child = Process.Start(start)!;
         child.WaitForExit();
         return child.ExitCode;
     }

@@ -12,6 +12,10 @@ using Validator.TapBench;
 // With --storm-seconds: taps back to back for that long (no floor), reporting every GC pause meanwhile.
 if (args is [CardHost.ChildArgument, var hostProfile, var hostDelayMs]) return CardHost.RunChild(hostProfile, double.Parse(hostDelayMs, CultureInfo.InvariantCulture));
 if (args is [MachineStallMeter.ChildArgument, var meterCpu, .. var watch]) return MachineStallMeter.RunChild(int.Parse(meterCpu, CultureInfo.InvariantCulture), watch.FirstOrDefault());
+// The daemon's runtime environment (its systemd unit's DOTNET_ lines, GC knobs among them) takes effect only when a
+// runtime starts: the bench runs itself again as a child with it, unless this is that child.
+var unitEnvironment = DaemonEnvironment.Variables();
+if (!DaemonEnvironment.IsApplied(unitEnvironment)) return UnitEnvironment.RunAgainWith(unitEnvironment, args);
 var arguments = new BenchArguments(args);
 var taps = arguments.Count("taps", 1000);
 var warmup = arguments.Count("warmup", 50);

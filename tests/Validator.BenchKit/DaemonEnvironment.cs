@@ -1,0 +1,49 @@
+namespace Validator.BenchKit;
+
+/// <summary>
+/// The runtime settings the daemon's systemd unit gives it (its <c>Environment=DOTNET_…</c> lines in
+/// deploy/systemd/validator.service), so a bench measures the validator as it runs on a device. Some GC knobs exist
+/// only as environment variables, which the runtime reads once at its start.
+/// </summary>
+public static class DaemonEnvironment
+{
+    /// <summary>The unit file, relative to the repository root.</summary>
+    public const string UnitFile = "deploy/systemd/validator.service";
+
+    /// <summary>The repository's root: the nearest directory above the program holding Validator.sln.</summary>
+    public static string RepositoryRoot()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        {
+            if (File.Exists(Path.Combine(d.FullName, "Validator.sln"))) return d.FullName;
+        }
+        throw new DirectoryNotFoundException($"no Validator.sln above {AppContext.BaseDirectory}: run the bench from the repository");
+    }
+
+    /// <summary>The unit's DOTNET_ variables (telemetry opt-out aside: it is the SDK's, not the runtime's), in file order.</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> Variables()
+    {
+        var path = Path.Combine(RepositoryRoot(), UnitFile);
+        var variables = new List<KeyValuePair<string, string>>();
+        foreach (var raw in File.ReadLines(path))
+        {
+            var line = raw.Trim();
+            if (!line.StartsWith("Environment=DOTNET_", StringComparison.Ordinal)) continue;
+            var assignment = line["Environment=".Length..];
+            var equals = assignment.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0) throw new FormatException($"{UnitFile}: cannot read '{raw}'");
+            var name = assignment[..equals];
+            if (name == "DOTNET_CLI_TELEMETRY_OPTOUT") continue;
+            variables.Add(new(name, assignment[(equals + 1)..]));
+        }
+        return variables;
+    }
+
+    /// <summary>True when this process already runs with every one of <see cref="Variables"/>.</summary>
+    public static bool IsApplied(IReadOnlyList<KeyValuePair<string, string>> variables) =>
+        variables.All(v => Environment.GetEnvironmentVariable(v.Key) == v.Value);
+
+    /// <summary>The variables as one line for a report, e.g. "DOTNET_GCConserveMemory=5, DOTNET_GCGen0MaxBudget=400000".</summary>
+    public static string Describe(IReadOnlyList<KeyValuePair<string, string>> variables) =>
+        variables.Count == 0 ? "none" : string.Join(", ", variables.Select(v => $"{v.Key}={v.Value}"));
+}
