@@ -22,18 +22,7 @@ internal sealed class CardHost : IDisposable
     /// <summary>Starts a host for a card of <paramref name="profile"/> answering each APDU after <paramref name="apduDelay"/>.</summary>
     public static CardHost Start(string profile, TimeSpan apduDelay)
     {
-        var start = new ProcessStartInfo
-        {
-            FileName = Environment.ProcessPath!,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        // Started as "dotnet Validator.TapBench.dll": the host needs the assembly again.
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") start.ArgumentList.Add(typeof(CardHost).Assembly.Location);
-        start.ArgumentList.Add(ChildArgument);
-        start.ArgumentList.Add(profile);
-        start.ArgumentList.Add(apduDelay.TotalMilliseconds.ToString(CultureInfo.InvariantCulture));
+        var start = SelfProcess.StartInfo(redirect: true, ChildArgument, profile, apduDelay.TotalMilliseconds.ToString(CultureInfo.InvariantCulture));
         var process = Process.Start(start) ?? throw new InvalidOperationException("the card host did not start");
         var host = new CardHost(process);
         try

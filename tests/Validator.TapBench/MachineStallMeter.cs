@@ -32,17 +32,7 @@ internal sealed class MachineStallMeter : IDisposable
         {
             for (var cpu = 0; cpu < Environment.ProcessorCount; cpu++)
             {
-                var start = new ProcessStartInfo
-                {
-                    FileName = Environment.ProcessPath!,
-                    RedirectStandardInput = true,
-                    RedirectStandardOutput = true,
-                    UseShellExecute = false,
-                };
-                // Started as "dotnet Validator.TapBench.dll": the host needs the assembly again.
-                if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") start.ArgumentList.Add(typeof(MachineStallMeter).Assembly.Location);
-                start.ArgumentList.Add(ChildArgument);
-                start.ArgumentList.Add(cpu.ToString(CultureInfo.InvariantCulture));
+                var start = SelfProcess.StartInfo(redirect: true, ChildArgument, cpu.ToString(CultureInfo.InvariantCulture));
                 if (cpu == 0) start.ArgumentList.Add(string.Create(CultureInfo.InvariantCulture, $"/proc/{Environment.ProcessId}/task/{watchThread}/schedstat"));
                 var process = Process.Start(start) ?? throw new InvalidOperationException("the stall meter did not start");
                 var ready = process.StandardOutput.ReadLine();
