@@ -76,11 +76,7 @@ internal sealed class TapRig : IDisposable
     }
 
     /// <summary>Starts watching the reader (pcscd must be there: after the machine lock and <see cref="PcscdProcess.TryAcquire"/>).</summary>
-    public void Start()
-    {
-        ServingGcMode.Enter(); // as the daemon's tap service does before its first tap
-        _monitor.Start();
-    }
+    public void Start() => _monitor.Start();
 
     /// <summary>Builds the lists (<paramref name="denyCount"/> deny entries, 100,000 entitlements) and the tap path.</summary>
     public static TapRig Create(int denyCount)

@@ -76,7 +76,6 @@ internal sealed partial class TapService : IHostedService, IDisposable
         // Asked to stop before this service's turn to start (SIGTERM during the list load): start nothing.
         if (cancellationToken.IsCancellationRequested) return Task.CompletedTask;
         _feedback.SetStatus(DeviceStatus.Starting);
-        ServingGcMode.Enter(); // the lists were loaded to build this service: from here on taps come first
         _thread = new Thread(Loop) { IsBackground = true, Name = "tap-loop" };
         _thread.Start();
         _monitor.Start();
