@@ -45,5 +45,5 @@ public static class DaemonEnvironment
 
     /// <summary>The variables as one line for a report, e.g. "DOTNET_GCConserveMemory=5, DOTNET_GCGen0MaxBudget=400000".</summary>
     public static string Describe(IReadOnlyList<KeyValuePair<string, string>> variables) =>
-        variables.Count == 0 ? "none" : string.Join(", ", variables.Select(v => $"{v.Key}={v.Value}"));
+        variables.Count == 0 ? "no DOTNET_ variables" : string.Join(", ", variables.Select(v => $"{v.Key}={v.Value}"));
 }

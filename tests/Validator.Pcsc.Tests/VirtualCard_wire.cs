@@ -21,17 +21,16 @@ public sealed class VirtualCard_wire
         var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
         using var card = new VpcdCard(new TestCards.Echo(TestCards.MifareAtr), new VpcdOptions { Port = port });
 
-        Socket? vpcd = null;
-        var accepting = new Thread(() =>
+        var accepting = Task.Run(() =>
         {
-            vpcd = listener.Accept();
+            var vpcd = listener.Accept();
             Frame(vpcd, [4]); // vpcd asks for the ATR first: that is what "inserted" means
-            Assert.That(Read(vpcd), Is.EqualTo(TestCards.MifareAtr));
+            return (vpcd, Atr: Read(vpcd));
         });
-        accepting.Start();
         card.Insert();
-        Assert.That(accepting.Join(TimeSpan.FromSeconds(10)), Is.True, "the stand-in never got the card");
-        using var wire = vpcd!;
+        Assert.That(accepting.Wait(TimeSpan.FromSeconds(10)), Is.True, "the stand-in never got the card");
+        using var wire = accepting.Result.vpcd;
+        Assert.That(accepting.Result.Atr, Is.EqualTo(TestCards.MifareAtr));
 
         const int apdus = 300;
         for (var i = 0; i < apdus; i++)
@@ -63,7 +62,16 @@ public sealed class VirtualCard_wire
         Assert.That(inode, Is.Not.Null, $"no TCP socket {localPort} -> {remotePort} in /proc/net/tcp");
         foreach (var fd in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
         {
-            if (new FileInfo(fd).LinkTarget != $"socket:[{inode}]") continue;
+            string? target;
+            try
+            {
+                target = new FileInfo(fd).LinkTarget;
+            }
+            catch (IOException)
+            {
+                continue; // closed by another thread while listing
+            }
+            if (target != $"socket:[{inode}]") continue;
             var flags = File.ReadLines($"/proc/self/fdinfo/{Path.GetFileName(fd)}").First(l => l.StartsWith("flags:", StringComparison.Ordinal));
             return Convert.ToInt32(flags["flags:".Length..].Trim(), 8);
         }
@@ -86,6 +94,25 @@ public sealed class VirtualCard_wire
             Assert.That(started.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)), "a refusal must not wait for the connect timeout");
             Assert.That(card.IsInserted, Is.False);
         }
+    }
+
+    [Test]
+    public void Inserting_where_vpcd_takes_no_connection_gives_up_after_the_connect_timeout()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(0); // never accepts; Linux queues one connection at backlog 0 and drops the handshake of any more
+        var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        using var first = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        first.Connect(IPAddress.Loopback, port); // takes the one place in the queue
+        using var card = new VpcdCard(new TestCards.Echo(TestCards.MifareAtr), new VpcdOptions { Port = port, ConnectTimeout = TimeSpan.FromSeconds(1) });
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var timedOut = Assert.Throws<TimeoutException>(card.Insert)!;
+
+        Assert.That(timedOut.Message, Does.Contain("no TCP connection"), "the connect itself must time out, not the wait for vpcd's first frame");
+        Assert.That(started.Elapsed, Is.InRange(TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(5)));
+        Assert.That(card.IsInserted, Is.False);
     }
 
     private static void Frame(Socket socket, byte[] payload)

@@ -12,11 +12,28 @@ internal static class GcStorm
 
     public static void Run(TapRig rig, IReadOnlyList<string> profiles, TimeSpan duration, int denyCount, BenchReport report)
     {
-        using (var warmCard = CardHost.Start(profiles[0], TimeSpan.Zero))
-        rig.WithCardOnReader(warmCard, present =>
+        // Every card's host is started and warmed before the clock: a process start and its JIT are not the storm's.
+        var cards = new List<CardHost>();
+        try
         {
-            for (var i = 0; i < 200; i++) rig.Serve(present.ReaderName, present.Atr, Stopwatch.GetTimestamp()); // warm-up: JIT, caches
-        });
+            foreach (var profile in profiles) cards.Add(CardHost.Start(profile, TimeSpan.Zero));
+            foreach (var card in cards)
+            {
+                rig.WithCardOnReader(card, present =>
+                {
+                    for (var i = 0; i < 200; i++) rig.Serve(present.ReaderName, present.Atr, Stopwatch.GetTimestamp()); // warm-up: JIT, caches
+                });
+            }
+            Storm(rig, cards, profiles, duration, denyCount, report);
+        }
+        finally
+        {
+            foreach (var card in cards) card.Dispose();
+        }
+    }
+
+    private static void Storm(TapRig rig, List<CardHost> cards, IReadOnlyList<string> profiles, TimeSpan duration, int denyCount, BenchReport report)
+    {
         var taps = new Latencies();
         var allocated = 0L;
         var gen0 = GC.CollectionCount(0);
@@ -41,8 +58,7 @@ internal static class GcStorm
             for (var slot = 0; slot < profiles.Count; slot++)
             {
                 var until = slice * (slot + 1);
-                using var card = CardHost.Start(profiles[slot], TimeSpan.Zero);
-                rig.WithCardOnReader(card, present =>
+                rig.WithCardOnReader(cards[slot], present =>
                 {
                     while (clock.Elapsed < until)
                     {
@@ -71,7 +87,7 @@ internal static class GcStorm
                 $"{GC.CollectionCount(0) - gen0} / {GC.CollectionCount(1) - gen1} / {GC.CollectionCount(2) - gen2}");
             report.Table(
                 string.Create(CultureInfo.InvariantCulture,
-                    $"GC during a tap storm: {elapsed.TotalMinutes:F1} min of taps back to back through pcscd + vpcd (the virtual card in a process of its own; {string.Join(", ", profiles.Select(BenchCards.Title))}, a slice of the time each, the card left on the reader and served again and again: connect → first pin change), {denyCount:N0} deny entries and 100,000 entitlements, the daemon's GC settings (workstation, concurrent, and its systemd unit's {DaemonEnvironment.Describe(DaemonEnvironment.Variables())}); a pause runs from the runtime's GCSuspendEEBegin for a GC to its GCRestartEEEnd event:"),
+                    $"GC during a tap storm: {elapsed.TotalMinutes:F1} min of taps back to back through pcscd + vpcd (the virtual card in a process of its own; {string.Join(", ", profiles.Select(BenchCards.Title))}, a slice of the time each, the card left on the reader and served again and again: connect → first pin change), {denyCount:N0} deny entries and 100,000 entitlements, the daemon's GC settings (workstation, concurrent; from its systemd unit: {DaemonEnvironment.Describe(DaemonEnvironment.Variables())}); a pause runs from the runtime's GCSuspendEEBegin for a GC to its GCRestartEEEnd event:"),
                 ["taps", "taps/s", "allocated per tap", "GCs gen 0 / 1 / 2", "pauses", "longest pause", "pause p99", "pauses total", "tap p50 / p99 / max"],
                 [[
                     taps.Count.ToString("N0", CultureInfo.InvariantCulture),

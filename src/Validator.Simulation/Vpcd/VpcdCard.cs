@@ -219,24 +219,36 @@ public sealed class VpcdCard : IDisposable
         var address = IPAddress.TryParse(host, out var parsed)
             ? parsed
             : Dns.GetHostAddresses(host).First(a => a.AddressFamily == AddressFamily.InterNetwork);
+        if (timeout <= TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan) throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "the connect timeout must be positive or infinite");
         socket.SetRawSocketOption(SolSocket, SoSndTimeo, TimeVal(timeout));
         try
         {
             socket.Connect(address, port);
         }
-        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.TimedOut or SocketError.InProgress or SocketError.WouldBlock)
+        // TimedOut: SO_SNDTIMEO ran out (EINPROGRESS). AlreadyInProgress: a signal interrupted the connect and the retry
+        // found it still pending, which is the same wait running out.
+        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.TimedOut or SocketError.InProgress or SocketError.WouldBlock or SocketError.AlreadyInProgress)
         {
             throw new TimeoutException($"no TCP connection to vpcd at {host}:{port} within {timeout.TotalSeconds:F0} s", ex);
         }
         socket.SetRawSocketOption(SolSocket, SoSndTimeo, TimeVal(TimeSpan.Zero)); // sends wait as long as they need
     }
 
-    // struct timeval of SO_SNDTIMEO (the kernel's old timeval: two native longs).
+    // struct timeval of SO_SNDTIMEO (the kernel's old timeval: two native longs). 0/0 is "no timeout": used for an
+    // infinite span and to clear the option; any finite span waits at least 1 µs, so it never becomes "no timeout".
     private static byte[] TimeVal(TimeSpan span)
     {
         var bytes = new byte[2 * IntPtr.Size];
+        if (span == Timeout.InfiniteTimeSpan || span == TimeSpan.Zero) return bytes;
+        ArgumentOutOfRangeException.ThrowIfLessThan(span, TimeSpan.Zero);
+        if (span < TimeSpan.FromMicroseconds(1)) span = TimeSpan.FromMicroseconds(1);
         var seconds = (long)span.TotalSeconds;
-        var micros = (long)(span - TimeSpan.FromSeconds(seconds)).TotalMicroseconds;
+        var micros = (long)Math.Ceiling((span - TimeSpan.FromSeconds(seconds)).TotalMicroseconds);
+        if (micros >= 1_000_000)
+        {
+            seconds++;
+            micros -= 1_000_000;
+        }
         if (IntPtr.Size == 8)
         {
             BitConverter.TryWriteBytes(bytes.AsSpan(0, 8), seconds);
