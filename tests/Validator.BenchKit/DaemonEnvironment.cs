@@ -43,7 +43,25 @@ public static class DaemonEnvironment
     public static bool IsApplied(IReadOnlyList<KeyValuePair<string, string>> variables) =>
         variables.All(v => Environment.GetEnvironmentVariable(v.Key) == v.Value);
 
-    /// <summary>The variables as one line for a report, e.g. "DOTNET_GCConserveMemory=5, DOTNET_GCGen0MaxBudget=400000".</summary>
-    public static string Describe(IReadOnlyList<KeyValuePair<string, string>> variables) =>
-        variables.Count == 0 ? "no DOTNET_ variables" : string.Join(", ", variables.Select(v => $"{v.Key}={v.Value}"));
+    /// <summary>
+    /// The variables as one line for a report, e.g. "DOTNET_GCConserveMemory=5", followed by any other runtime DOTNET_
+    /// variable this process has from its caller's environment (the SDK's and the host's own aside), which would change
+    /// what is measured and so must show in the report.
+    /// </summary>
+    public static string Describe(IReadOnlyList<KeyValuePair<string, string>> variables)
+    {
+        var unit = variables.Count == 0 ? "no DOTNET_ variables" : string.Join(", ", variables.Select(v => $"{v.Key}={v.Value}"));
+        var names = variables.Select(v => v.Key).ToHashSet(StringComparer.Ordinal);
+        var inherited = Environment.GetEnvironmentVariables().Keys.Cast<string>()
+            .Where(k => k.StartsWith("DOTNET_", StringComparison.Ordinal) && !names.Contains(k) && !IsToolingVariable(k))
+            .Order(StringComparer.Ordinal)
+            .Select(k => $"{k}={Environment.GetEnvironmentVariable(k)}")
+            .ToList();
+        return inherited.Count == 0 ? unit : $"{unit}; also set where the bench was started: {string.Join(", ", inherited)}";
+    }
+
+    private static bool IsToolingVariable(string name) =>
+        name.StartsWith("DOTNET_CLI_", StringComparison.Ordinal) || name is "DOTNET_ROOT" or "DOTNET_NOLOGO"
+            or "DOTNET_SKIP_FIRST_TIME_EXPERIENCE" or "DOTNET_GENERATE_ASPNET_CERTIFICATE" or "DOTNET_HOST_PATH" or "DOTNET_MSBUILD_SDK_RESOLVER_CLI_DIR"
+            || name.StartsWith("DOTNET_ROOT_", StringComparison.Ordinal);
 }
