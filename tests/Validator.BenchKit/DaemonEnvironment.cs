@@ -20,8 +20,12 @@ public static class DaemonEnvironment
         throw new DirectoryNotFoundException($"no Validator.sln above {AppContext.BaseDirectory}: run the bench from the repository");
     }
 
-    /// <summary>The unit's DOTNET_ variables (telemetry opt-out aside: it is the SDK's, not the runtime's), in file order.</summary>
-    public static IReadOnlyList<KeyValuePair<string, string>> Variables()
+    private static readonly Lazy<IReadOnlyList<KeyValuePair<string, string>>> FromUnit = new(Read);
+
+    /// <summary>The unit's DOTNET_ variables (telemetry opt-out aside: it is the SDK's, not the runtime's), in file order; read once.</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> Variables() => FromUnit.Value;
+
+    private static List<KeyValuePair<string, string>> Read()
     {
         var path = Path.Combine(RepositoryRoot(), UnitFile);
         var variables = new List<KeyValuePair<string, string>>();
@@ -40,16 +44,16 @@ public static class DaemonEnvironment
     }
 
     /// <summary>True when this process already runs with every one of <see cref="Variables"/>.</summary>
-    public static bool IsApplied(IReadOnlyList<KeyValuePair<string, string>> variables) =>
-        variables.All(v => Environment.GetEnvironmentVariable(v.Key) == v.Value);
+    public static bool IsApplied() => Variables().All(v => Environment.GetEnvironmentVariable(v.Key) == v.Value);
 
     /// <summary>
-    /// The variables as one line for a report, e.g. "DOTNET_GCConserveMemory=5", followed by any other runtime DOTNET_
+    /// The unit's variables as one line for a report, e.g. "DOTNET_GCConserveMemory=5", followed by any other runtime DOTNET_
     /// variable this process has from its caller's environment (the SDK's and the host's own aside), which would change
     /// what is measured and so must show in the report.
     /// </summary>
-    public static string Describe(IReadOnlyList<KeyValuePair<string, string>> variables)
+    public static string Describe()
     {
+        var variables = Variables();
         var unit = variables.Count == 0 ? "no DOTNET_ variables" : string.Join(", ", variables.Select(v => $"{v.Key}={v.Value}"));
         var names = variables.Select(v => v.Key).ToHashSet(StringComparer.Ordinal);
         var inherited = Environment.GetEnvironmentVariables().Keys.Cast<string>()

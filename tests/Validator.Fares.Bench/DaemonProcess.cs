@@ -28,7 +28,7 @@ internal sealed class DaemonProcess : IDisposable
 
     /// <summary>The published daemon, or the path given with --validator.</summary>
     public static string PublishedPath(Options options) =>
-        options.Validator ?? Path.Combine(RepositoryRoot(), "artifacts", "publish", "linux-x64", "validator");
+        options.Validator ?? Path.Combine(Validator.BenchKit.DaemonEnvironment.RepositoryRoot(), "artifacts", "publish", "linux-x64", "validator");
 
     /// <summary>
     /// Starts <paramref name="validator"/> in <paramref name="root"/> (emptied first) with the configuration sections
@@ -171,15 +171,6 @@ internal sealed class DaemonProcess : IDisposable
             _lines.Add((line, ElapsedMs));
             Monitor.PulseAll(_lines);
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "Validator.sln"))) return d.FullName;
-        }
-        return Directory.GetCurrentDirectory();
     }
 }
 

@@ -114,7 +114,7 @@ internal static class StartBench
     private static Markdown Report(List<StartRow> rows, int deny)
     {
         var md = new Markdown();
-        md.Line(Markdown.F($"`validator run` from the ReadyToRun publish (linux-x64, self-contained) with its systemd unit's runtime environment ({Validator.BenchKit.DaemonEnvironment.Describe(Validator.BenchKit.DaemonEnvironment.Variables())}), no back office configured (no sync services), no GPIO on the build machine (the daemon falls back to no feedback); time from process start to the READY=1 it sends to NOTIFY_SOCKET, and its RSS (VmRSS at READY and {Settle.TotalSeconds:F0} s later, VmHWM = peak since start); {Runs} starts per row, median and worst."));
+        md.Line(Markdown.F($"`validator run` from the ReadyToRun publish (linux-x64, self-contained) with its systemd unit's runtime environment ({Validator.BenchKit.DaemonEnvironment.Describe()}), no back office configured (no sync services), no GPIO on the build machine (the daemon falls back to no feedback); time from process start to the READY=1 it sends to NOTIFY_SOCKET, and its RSS (VmRSS at READY and {Settle.TotalSeconds:F0} s later, VmHWM = peak since start); {Runs} starts per row, median and worst."));
         md.Table(
             ["start", "to READY: median / max", "start work (without pcscd: to the grace's start)", "of it: lists opened (entitlements / deny list / collections after each load)", "RSS at READY", Markdown.F($"RSS {Settle.TotalSeconds:F0} s after READY"), "peak RSS (VmHWM)"],
             rows.Select(r => new[]

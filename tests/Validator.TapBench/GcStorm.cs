@@ -87,7 +87,7 @@ internal static class GcStorm
                 $"{GC.CollectionCount(0) - gen0} / {GC.CollectionCount(1) - gen1} / {GC.CollectionCount(2) - gen2}");
             report.Table(
                 string.Create(CultureInfo.InvariantCulture,
-                    $"GC during a tap storm: {elapsed.TotalMinutes:F1} min of taps back to back through pcscd + vpcd (the virtual card in a process of its own; {string.Join(", ", profiles.Select(BenchCards.Title))}, a slice of the time each, the card left on the reader and served again and again: connect → first pin change), {denyCount:N0} deny entries and 100,000 entitlements, the daemon's GC settings (workstation, concurrent; from its systemd unit: {DaemonEnvironment.Describe(DaemonEnvironment.Variables())}); a pause runs from the runtime's GCSuspendEEBegin for a GC to its GCRestartEEEnd event:"),
+                    $"GC during a tap storm: {elapsed.TotalMinutes:F1} min of taps back to back through pcscd + vpcd (the virtual card in a process of its own; {string.Join(", ", profiles.Select(BenchCards.Title))}, a slice of the time each, the card left on the reader and served again and again: connect → first pin change), {denyCount:N0} deny entries and 100,000 entitlements, the daemon's GC settings (workstation, concurrent; from its systemd unit: {DaemonEnvironment.Describe()}); a pause runs from the runtime's GCSuspendEEBegin for a GC to its GCRestartEEEnd event:"),
                 ["taps", "taps/s", "allocated per tap", "GCs gen 0 / 1 / 2", "pauses", "longest pause", "pause p99", "pauses total", "tap p50 / p99 / max"],
                 [[
                     taps.Count.ToString("N0", CultureInfo.InvariantCulture),

@@ -14,8 +14,7 @@ if (args is [CardHost.ChildArgument, var hostProfile, var hostDelayMs]) return C
 if (args is [MachineStallMeter.ChildArgument, var meterCpu, .. var watch]) return MachineStallMeter.RunChild(int.Parse(meterCpu, CultureInfo.InvariantCulture), watch.FirstOrDefault());
 // The daemon's runtime environment (its systemd unit's DOTNET_ lines, GC knobs among them) takes effect only when a
 // runtime starts: the bench runs itself again as a child with it, unless this is that child.
-var unitEnvironment = DaemonEnvironment.Variables();
-if (!DaemonEnvironment.IsApplied(unitEnvironment)) return UnitEnvironment.RunAgainWith(unitEnvironment, args);
+if (!DaemonEnvironment.IsApplied()) return UnitEnvironment.RunAgainWith(DaemonEnvironment.Variables(), args);
 var arguments = new BenchArguments(args);
 var taps = arguments.Count("taps", 1000);
 var warmup = arguments.Count("warmup", 50);

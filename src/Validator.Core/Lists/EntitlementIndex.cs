@@ -180,7 +180,6 @@ public sealed class EntitlementIndex
 
     internal TimeWindow[] WindowsOf(int row) => _windowSets[_rows[row].Windows];
 
-
     private EntitlementMatches ParRange(string par)
     {
         var hash = string.GetHashCode(par.AsSpan());
