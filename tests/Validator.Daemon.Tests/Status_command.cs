@@ -37,6 +37,22 @@ public sealed class Status_command
     }
 
     [Test]
+    public void A_relative_VALIDATOR_CONFIG_is_the_file_in_the_working_directory()
+    {
+        File.WriteAllText(_device.ConfigPath, $$"""{ "Device": { "Id": "BUS-RELATIVE", "DataDirectory": "{{_device.DataDirectory}}" } }""");
+        var relative = Path.GetRelativePath(_device.Root, _device.ConfigPath);
+
+        // Started elsewhere than the executable's directory, where a relative path must not be looked for.
+        using var status = ValidatorProcess.Start(["status", "--json"], new Dictionary<string, string> { ["VALIDATOR_CONFIG"] = relative }, _device.Root);
+        var exit = status.WaitForExit(TimeSpan.FromSeconds(60));
+
+        Assert.That(exit, Is.Zero, status.Output);
+        using var report = JsonDocument.Parse(status.Output);
+        Assert.That(report.RootElement.GetProperty("deviceId").GetString(), Is.EqualTo("BUS-RELATIVE"));
+        Assert.That(report.RootElement.GetProperty("configPath").GetString(), Is.EqualTo(_device.ConfigPath), "the report names the file it read, in full");
+    }
+
+    [Test]
     public void Taps_in_the_journal_show_as_queue_depth_and_the_last_ten_with_four_digits_at_most()
     {
         using (var journal = TapJournal.Open(new TapJournalOptions { Directory = JournalDirectory }))

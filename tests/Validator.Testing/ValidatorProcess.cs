@@ -26,14 +26,14 @@ public sealed class ValidatorProcess : IDisposable
     public static string ExecutablePath => Path.Combine(AppContext.BaseDirectory, "validator.dll");
 
     /// <summary>Starts <c>validator args…</c> with extra environment variables.</summary>
-    public static ValidatorProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    public static ValidatorProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         if (!File.Exists(ExecutablePath)) Assert.Fail($"{ExecutablePath} is missing; the test project must reference Validator.Daemon");
-        return StartAssembly(ExecutablePath, args, environment);
+        return StartAssembly(ExecutablePath, args, environment, workingDirectory);
     }
 
     /// <summary>Starts another .NET program of the repository (e.g. the back office) by its built dll.</summary>
-    public static ValidatorProcess StartAssembly(string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    public static ValidatorProcess StartAssembly(string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         if (!File.Exists(dll)) Assert.Fail($"{dll} is missing; build the solution first");
         var start = new ProcessStartInfo("dotnet")
@@ -42,6 +42,7 @@ public sealed class ValidatorProcess : IDisposable
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
         };
         start.ArgumentList.Add(dll);
         foreach (var arg in args) start.ArgumentList.Add(arg);

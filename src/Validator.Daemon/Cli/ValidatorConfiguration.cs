@@ -10,7 +10,11 @@ internal static class ValidatorConfiguration
 {
     public const string DefaultPath = "/etc/validator/validator.json";
 
-    public static string ConfigPath => Environment.GetEnvironmentVariable("VALIDATOR_CONFIG") is { Length: > 0 } path ? path : DefaultPath;
+    /// <summary>
+    /// The configuration file, as a full path: a relative VALIDATOR_CONFIG is taken from the working directory, as a
+    /// shell user means it (the JSON provider on its own would look for it next to the executable).
+    /// </summary>
+    public static string ConfigPath => Environment.GetEnvironmentVariable("VALIDATOR_CONFIG") is { Length: > 0 } path ? Path.GetFullPath(path) : DefaultPath;
 
     public static IConfiguration Load()
     {
