@@ -124,6 +124,47 @@ internal static class GcStorm
         return Math.Max(0, MachineStallMeter.ReadWait(file, new byte[128])) / 1e6;
     }
 
+    private static string Kib(IEnumerable<long?> bytes)
+    {
+        var l = new Latencies();
+        foreach (var b in bytes) if (b is { } v) l.Add(v / 1024.0);
+        return l.Count == 0 ? "—" : string.Create(CultureInfo.InvariantCulture, $"{l.P(0.5):N0} / {l.P(0.99):N0} / {l.Max:N0} KiB");
+    }
+
+    /// <summary>
+    /// Gen-0 pauses split by what their collection did, and how their length follows what survived them (Pearson's r
+    /// over the pauses whose events said): the first question about a long gen-0 pause is whether it had more to keep.
+    /// </summary>
+    private static string ByMechanism(List<GcPause> gen0)
+    {
+        string Part(string what, List<GcPause> part)
+        {
+            var l = new Latencies();
+            foreach (var p in part) l.Add(p.Milliseconds);
+            return l.Count == 0 ? $"{what}: none" : string.Create(CultureInfo.InvariantCulture,
+                $"{what}: {l.Count:N0}, p50 {Latencies.Ms(l.P(0.5), 3)}, longest {Latencies.Ms(l.Max, 3)}, survived {Kib(part.Select(p => p.SurvivedBytes))}");
+        }
+        var known = gen0.Where(p => p.SurvivedBytes is not null).Select(p => (X: (double)p.SurvivedBytes!.Value, Y: p.Milliseconds)).ToList();
+        var r = Pearson(known);
+        return $"Gen-0 pauses by what the collection did — {Part("compacted", gen0.Where(p => p.Compacted == true).ToList())}; {Part("swept", gen0.Where(p => p.Compacted == false).ToList())}. " +
+            (r is { } v ? string.Create(CultureInfo.InvariantCulture, $"Pause length against bytes survived, over {known.Count:N0} gen-0 pauses: r = {v:F2}.") : "");
+    }
+
+    private static double? Pearson(List<(double X, double Y)> points)
+    {
+        if (points.Count < 3) return null;
+        var mx = points.Average(p => p.X);
+        var my = points.Average(p => p.Y);
+        double sxy = 0, sxx = 0, syy = 0;
+        foreach (var (x, y) in points)
+        {
+            sxy += (x - mx) * (y - my);
+            sxx += (x - mx) * (x - mx);
+            syy += (y - my) * (y - my);
+        }
+        return sxx == 0 || syy == 0 ? null : sxy / Math.Sqrt(sxx * syy);
+    }
+
     /// <summary>
     /// Pauses by generation, the longest ones with the machine's stalls during each, and the longest pause during which
     /// no CPU of the machine stalled: the GC's own length, free of the time the machine was taken away (returned; null
@@ -136,9 +177,13 @@ internal static class GcStorm
             var l = new Latencies();
             foreach (var p in g) l.Add(p.Milliseconds);
             return (IReadOnlyList<string>)[g.Key < 0 ? "unknown" : g.Key.ToString(CultureInfo.InvariantCulture), l.Count.ToString("N0", CultureInfo.InvariantCulture),
-                Latencies.Ms(l.P(0.5), 3), Latencies.Ms(l.P(0.99), 3), Latencies.Ms(l.Max, 3)];
+                Latencies.Ms(l.P(0.5), 3), Latencies.Ms(l.P(0.99), 3), Latencies.Ms(l.Max, 3),
+                $"{g.Count(p => p.Compacted == true):N0} / {g.Count(p => p.Compacted == false):N0}",
+                Kib(g.Select(p => p.SurvivedBytes))];
         }).ToList();
-        report.Table("GC pauses by the generation collected:", ["generation", "pauses", "p50", "p99", "longest"], rows);
+        report.Table("GC pauses by the generation collected, with what the collections did (GCGlobalHeapHistory's mechanisms; what survived: GCHeapStats' bytes promoted out of the generations collected):",
+            ["generation", "pauses", "p50", "p99", "longest", "compacted / swept", "survived p50 / p99 / most"], rows);
+        report.Line(ByMechanism(pauses.Where(p => p.Generation == 0).ToList()));
 
         var cpus = stalls.Select(s => s.Cpu).Concat(Enumerable.Range(0, Environment.ProcessorCount)).Distinct().Order().ToList();
         string During(GcPause p, int cpu) =>
@@ -148,13 +193,14 @@ internal static class GcStorm
             string.Create(CultureInfo.InvariantCulture, $"{(p.Begin - pauses[0].Begin).TotalSeconds:F1} s"),
             p.SuspendMilliseconds is { } suspend ? Latencies.Ms(suspend, 3) : "—",
             p.CollectMilliseconds is { } collect ? Latencies.Ms(collect, 3) : "—",
+            p.Did,
             waits.Where(w => w.Overlaps(p)).Sum(w => w.Milliseconds) is var waited and > 0 ? Latencies.Ms(waited, 1) : "—",
             .. cpus.Select(cpu => During(p, cpu)),
         ]).ToList();
         var meter = realTime ? "pinned, SCHED_FIFO" : "pinned, normal priority: a busy CPU delays it too";
         report.Table(
             $"The longest pauses: their parts (threads stopping: SuspendEEBegin → SuspendEEEnd; collecting: GCStart → GCEnd), how long the tap thread, which runs nearly every collection, waited on a run queue for a CPU around it (its /proc schedstat, looked at every ~1 ms from outside; — = under {MachineStallMeter.WaitThresholdMs:F1} ms), and how late the machine's stall meter on each CPU woke during it (a process of its own, one thread per CPU asking to sleep 1 ms again and again, {meter}; — = never ≥ {MachineStallMeter.ThresholdMs:F0} ms late):",
-            ["pause", "generation", "kind, trigger", "at", "of it: threads stopping", "of it: collecting", "tap thread waited for a CPU", .. cpus.Select(cpu => $"CPU {cpu} stalled")], longest);
+            ["pause", "generation", "kind, trigger", "at", "of it: threads stopping", "of it: collecting", "the collection", "tap thread waited for a CPU", .. cpus.Select(cpu => $"CPU {cpu} stalled")], longest);
         var stepped = pauses.Where(p => p.Steps.Length > 0).OrderByDescending(p => p.Milliseconds).Take(4).ToList();
         if (stepped.Count > 0)
         {
@@ -197,8 +243,15 @@ internal static class GcStorm
 /// One GC pause: when it began and ended (UTC), the generation collected (the deepest one it saw), and its parts: until
 /// every managed thread had stopped (SuspendEEEnd) and the collection itself (GCStart to GCEnd), where seen.
 /// </summary>
-internal readonly record struct GcPause(DateTime Begin, DateTime End, int Generation, DateTime? Suspended, DateTime? CollectBegin, DateTime? CollectEnd, string Why, string Steps = "")
+internal readonly record struct GcPause(DateTime Begin, DateTime End, int Generation, DateTime? Suspended, DateTime? CollectBegin, DateTime? CollectEnd, string Why, string Steps = "",
+    bool? Compacted = null, long? SurvivedBytes = null, long? Pinned = null)
 {
+    /// <summary>What the collection did inside this pause, where its events said: compacted or swept, bytes that survived it, objects pinned.</summary>
+    public string Did => Compacted is null && SurvivedBytes is null
+        ? "—"
+        : string.Create(CultureInfo.InvariantCulture,
+            $"{(Compacted is { } c ? c ? "compacted" : "swept" : "?")}, {(SurvivedBytes is { } b ? $"{b / 1024.0:N0} KiB" : "?")} survived, {(Pinned is { } n ? $"{n:N0}" : "?")} pinned");
+
     public double Milliseconds => (End - Begin).TotalMilliseconds;
 
     /// <summary>Whether the span from <paramref name="begin"/> to <paramref name="end"/> (UTC) overlaps this pause.</summary>
@@ -223,6 +276,11 @@ internal sealed class GcPauseListener : EventListener
     private const int RestartEEEnd = 3;
     private const int SuspendEEEnd = 8;
     private const int SuspendEEBegin = 9;
+    private const int HeapStats = 4;
+    private const int GlobalHeapHistory = 205;
+
+    /// <summary>GCGlobalHeapHistory's GlobalMechanisms flag for a compacting collection (the runtime's gc_global_mechanism_p).</summary>
+    private const int CompactionMechanism = 0x2;
     private readonly Lock _gate = new();
     private readonly Latencies _pauses = new();
     private readonly List<GcPause> _list = [];
@@ -232,6 +290,9 @@ internal sealed class GcPauseListener : EventListener
     private DateTime? _collectBegin;
     private DateTime? _collectEnd;
     private string _why = "—";
+    private bool? _compacted;
+    private long? _survived;
+    private long? _pinned;
     private readonly List<(string Name, DateTime At)> _steps = [];
 
     /// <summary>A pause at least this long keeps the runtime's events inside it, in order, as its steps.</summary>
@@ -247,6 +308,9 @@ internal sealed class GcPauseListener : EventListener
 
     private static string Name(string[] names, object? value) =>
         value is null ? "?" : Convert.ToInt32(value, CultureInfo.InvariantCulture) is var i && i >= 0 && i < names.Length ? names[i] : i.ToString(CultureInfo.InvariantCulture);
+
+    private static long? Field(EventWrittenEventArgs e, string name) =>
+        e.PayloadNames?.IndexOf(name) is >= 0 and var i && e.Payload![i] is { } value ? Convert.ToInt64(value, CultureInfo.InvariantCulture) : null;
 
     private static string StepName(EventWrittenEventArgs e)
     {
@@ -302,6 +366,8 @@ internal sealed class GcPauseListener : EventListener
                     _generation = -1;
                     _allStopped = _collectBegin = _collectEnd = null;
                     _why = "—";
+                    _compacted = null;
+                    _survived = _pinned = null;
                     _steps.Clear();
                     break;
                 case SuspendEEEnd when _suspended is not null:
@@ -319,12 +385,24 @@ internal sealed class GcPauseListener : EventListener
                 case GCEnd when _suspended is not null && _collectBegin is not null:
                     _collectEnd = eventData.TimeStamp;
                     break;
+                case GlobalHeapHistory when _suspended is not null && Field(eventData, "GlobalMechanisms") is { } mechanisms:
+                    _compacted = (mechanisms & CompactionMechanism) != 0;
+                    break;
+                case HeapStats when _suspended is not null && _generation >= 0:
+                    // What survived the generations this collection condemned: promoted out of each of them (gen 2 promotes
+                    // into itself, and a gen-2 collection condemns the large and pinned object heaps, 3 and 4, too).
+                    long survived = 0;
+                    for (var g = 0; g <= (_generation >= 2 ? 4 : _generation); g++)
+                        survived += Field(eventData, string.Create(CultureInfo.InvariantCulture, $"TotalPromotedSize{g}")) ?? 0;
+                    _survived = survived;
+                    _pinned = Field(eventData, "PinnedObjectCount");
+                    break;
                 case RestartEEEnd when _suspended is { } begin:
                     _pauses.Add((eventData.TimeStamp - begin).TotalMilliseconds);
                     var steps = (eventData.TimeStamp - begin).TotalMilliseconds >= StepsFromMs
                         ? string.Join("; ", _steps.Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.Name} {(x.At - begin).TotalMilliseconds:F2}")))
                         : "";
-                    _list.Add(new GcPause(begin, eventData.TimeStamp, _generation, _allStopped, _collectBegin, _collectEnd, _why, steps));
+                    _list.Add(new GcPause(begin, eventData.TimeStamp, _generation, _allStopped, _collectBegin, _collectEnd, _why, steps, _compacted, _survived, _pinned));
                     _suspended = null;
                     break;
             }
