@@ -124,12 +124,16 @@ internal static class GcStorm
         return Math.Max(0, MachineStallMeter.ReadWait(file, new byte[128])) / 1e6;
     }
 
-    private static string Kib(IEnumerable<long?> bytes)
+    /// <summary>p50 / p99 / most of the values present, each shown by <paramref name="show"/>; "—" when there are none.</summary>
+    private static string Spread(IEnumerable<double?> values, Func<double, string> show)
     {
         var l = new Latencies();
-        foreach (var b in bytes) if (b is { } v) l.Add(v / 1024.0);
-        return l.Count == 0 ? "—" : string.Create(CultureInfo.InvariantCulture, $"{l.P(0.5):N0} / {l.P(0.99):N0} / {l.Max:N0} KiB");
+        foreach (var v in values) if (v is { } x) l.Add(x);
+        return l.Count == 0 ? "—" : $"{show(l.P(0.5))} / {show(l.P(0.99))} / {show(l.Max)}";
     }
+
+    private static string Kib(IEnumerable<long?> bytes) =>
+        Spread(bytes.Select(b => b / 1024.0), v => v.ToString("N0", CultureInfo.InvariantCulture) + " KiB");
 
     /// <summary>
     /// Gen-0 pauses split by what their collection did, and how their length follows what survived them (Pearson's r
@@ -208,8 +212,8 @@ internal static class GcStorm
                 string.Join("\n", stepped.Select(p => string.Create(CultureInfo.InvariantCulture, $"- {Latencies.Ms(p.Milliseconds, 3)} at {(p.Begin - pauses[0].Begin).TotalSeconds:F1} s: {p.Steps}"))));
         }
         report.Line(string.Create(CultureInfo.InvariantCulture,
-            $"The parts of every pause, p50 / p99 / longest: threads stopping (SuspendEEBegin → SuspendEEEnd) {Spread(pauses.Select(p => p.SuspendMilliseconds))}; " +
-            $"collecting (GCStart → GCEnd) {Spread(pauses.Select(p => p.CollectMilliseconds))}."));
+            $"The parts of every pause, p50 / p99 / longest: threads stopping (SuspendEEBegin → SuspendEEEnd) {Spread(pauses.Select(p => p.SuspendMilliseconds), v => Latencies.Ms(v, 3))}; " +
+            $"collecting (GCStart → GCEnd) {Spread(pauses.Select(p => p.CollectMilliseconds), v => Latencies.Ms(v, 3))}."));
 
         var clean = pauses.Where(p => !stalls.Any(s => s.Overlaps(p))).Select(p => p.Milliseconds).ToList();
         var own = pauses.Where(p => !stalls.Any(s => s.Overlaps(p)) && !waits.Any(w => w.Overlaps(p))).Select(p => p.Milliseconds).ToList();
@@ -221,12 +225,6 @@ internal static class GcStorm
             return string.Create(CultureInfo.InvariantCulture,
                 $"CPU {cpu}: {late.Count:N0} (≥ 5 ms {late.Count(l => l >= 5):N0}, longest {(late.Count == 0 ? "—" : Latencies.Ms(late.Max(), 1))})");
         }));
-        static string Spread(IEnumerable<double?> values)
-        {
-            var l = new Latencies();
-            foreach (var v in values) if (v is { } ms) l.Add(ms);
-            return l.Count == 0 ? "—" : $"{Latencies.Ms(l.P(0.5), 3)} / {Latencies.Ms(l.P(0.99), 3)} / {Latencies.Ms(l.Max, 3)}";
-        }
 
         report.Line(string.Create(CultureInfo.InvariantCulture,
             $"Stalls of the machine (a meter woke ≥ {MachineStallMeter.ThresholdMs:F0} ms late) in {elapsed.TotalMinutes:F1} min: {perCpu}. " +
