@@ -304,10 +304,13 @@ public sealed class StoredLists : IDisposable
 
     /// <summary>
     /// After an update is swapped in, the replaced deny list (20 MB at a million entries, outside the GC heap) goes back
-    /// to the kernel when its finalizer runs, and LiteDB's write cache is garbage: both wait for a full collection. Taps
-    /// are being decided now, so it is a background one, marking and sweeping beside them instead of stopping them (a
-    /// blocking one delayed a tap by 16–130 ms). Without it the old list could still be held when the next full
-    /// snapshot is built beside the current one: three lists at once.
+    /// to the kernel when its finalizer runs, and LiteDB's write cache and the update's own objects are garbage: both
+    /// wait for a full collection. Without one the old list could still be held when the next full snapshot is built
+    /// beside the current one: three lists at once. It blocks and compacts, though taps are being decided: with the
+    /// lists packed the heap it walks is ~11 MB in a few arrays, and it took 2.5-5.3 ms in the lists bench (2026-12-04).
+    /// A background collection here (what this was before) sweeps without compacting, and the holes it left made the
+    /// runtime compact gen 2 on its own a minute later, blocking, at a moment nobody chose (compact_high_frag, 5.4-8.7
+    /// ms in the tap storms of 2026-12-03; docs/performance.md, "GC during a tap storm").
     /// </summary>
-    private static void ReturnUpdateMemory() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: false, compacting: false);
+    private static void ReturnUpdateMemory() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
 }
