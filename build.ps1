@@ -150,7 +150,10 @@ function Get-MachineText {
     $kernel = (uname -r)
     $runtime = (dotnet --list-runtimes | Select-String -Pattern '^Microsoft\.NETCore\.App (\S+)' | ForEach-Object { [version] $_.Matches[0].Groups[1].Value } |
         Sort-Object | Select-Object -Last 1)
-    return "$cpu, $([Environment]::ProcessorCount) cores, $os (Linux $kernel), .NET $runtime"
+    # The last-level cache sizes the runtime's gen-0 budget, so GC figures of two hosts differ with it.
+    $l3 = '/sys/devices/system/cpu/cpu0/cache/index3/size'
+    $cache = if (Test-Path $l3) { ", $((Get-Content $l3).Trim()) L3" } else { '' }
+    return "$cpu, $([Environment]::ProcessorCount) cores$cache, $os (Linux $kernel), .NET $runtime"
 }
 
 function Invoke-OneBench([hashtable] $bench, [string] $out) {

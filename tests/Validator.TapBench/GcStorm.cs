@@ -76,6 +76,9 @@ internal static class GcStorm
             var elapsed = clock.Elapsed;
             var stormEnd = DateTime.UtcNow;
             var heapAfter = GC.GetGCMemoryInfo().HeapSizeBytes;
+            // Gen 0's size when its last collection began: the budget the runtime gave it, which it sizes from the
+            // CPU's last-level cache, so the gen-0 pauses of two hosts are compared with it.
+            var gen0Budget = GC.GetGCMemoryInfo(GCKind.Ephemeral).GenerationInfo[0].SizeBeforeBytes;
             var pauseTotal = (GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds;
             pauses.Flush();
             // Only the storm's own pauses: the bench's work after it (stopping the meters, reading their output) is not
@@ -103,7 +106,7 @@ internal static class GcStorm
             // A storm holds its working set steady (the simulated pins keep only their latest changes): a heap that grew with
             // the taps would make the storm's late collections the bench's, not the validator's.
             report.Line(string.Create(CultureInfo.InvariantCulture,
-                $"Managed heap after the last collection before the storm / after the storm: {heapBefore / 1048576.0:F1} MB / {heapAfter / 1048576.0:F1} MB."));
+                $"Managed heap after the last collection before the storm / after the storm: {heapBefore / 1048576.0:F1} MB / {heapAfter / 1048576.0:F1} MB. Gen 0 when its last collection began (the runtime's gen-0 budget, sized from the CPU's last-level cache): {gen0Budget / 1048576.0:F1} MB."));
             var (stalls, waits) = machine.Stop();
             var clean = Attribute(inStorm, stalls, waits, machine.RealTime, RunQueueWaitMs(tapThread) - waitedBefore, Steal.Milliseconds() - stealBefore, elapsed, report);
             report.Target($"longest GC pause during the storm ≤ {TargetMs:F0} ms", p.Count == 0 || p.Max <= TargetMs, p.Count == 0 ? "no GC" : Latencies.Ms(p.Max, 3));

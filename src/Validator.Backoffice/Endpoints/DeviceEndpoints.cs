@@ -34,14 +34,14 @@ internal static class DeviceEndpoints
             .AddEndpointFilter(new ChaosFilter(chaos, "heartbeat"))
             .WithSummary("Records the device's status and answers with the server clock and the published list versions.");
 
-        group.MapGet("/lists/{list}", (string list, long? since, ListPublisher publisher, HttpContext http) =>
+        group.MapGet("/lists/{list}", async (string list, long? since, ListPublisher publisher, HttpContext http) =>
             {
                 if (!ListKinds.TryParse(list, out var kind)) return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: $"There is no list '{list}'.");
-                var package = publisher.Package(kind, since ?? 0);
+                var package = await publisher.PackageAsync(kind, since ?? 0, http.RequestAborted);
                 if (package is null) return Results.NoContent();
                 http.Response.Headers[SyncHeaders.ListSignature] = package.Signature;
                 http.Response.Headers[SyncHeaders.ListKeyId] = package.KeyId;
-                return Results.Stream(package.Body, "application/json"); // disposed (and so deleted) once sent
+                return Results.Stream(package.Body, "application/json"); // disposed once sent: a delta's file goes with it, a kept snapshot's stays
             })
             .AddEndpointFilter(new ChaosFilter(chaos, "lists"))
             .Produces<ListPackage>(StatusCodes.Status200OK, "application/json")
