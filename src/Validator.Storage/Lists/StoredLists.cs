@@ -307,7 +307,9 @@ public sealed class StoredLists : IDisposable
     /// to the kernel when its finalizer runs, and LiteDB's write cache and the update's own objects are garbage: both
     /// wait for a full collection. Without one the old list could still be held when the next full snapshot is built
     /// beside the current one: three lists at once. It blocks and compacts, though taps are being decided: with the
-    /// lists packed the heap it walks is ~11 MB in a few arrays, and it took 2.5-5.3 ms in the lists bench (2026-12-04).
+    /// lists packed the heap it walks is ~11 MB, mostly in a few arrays: 2.5-3.0 ms after a full snapshot and 4.0-5.9 ms
+    /// after a delta in the lists bench (2026-12-04; the store's page cache, still open after a delta, is the likely
+    /// difference, not traced).
     /// A background collection here (what this was before) sweeps without compacting, and the holes it left made the
     /// runtime compact gen 2 on its own a minute later, blocking, at a moment nobody chose (compact_high_frag, 5.4-8.7
     /// ms in the tap storms of 2026-12-03; docs/performance.md, "GC during a tap storm").
