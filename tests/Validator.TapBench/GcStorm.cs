@@ -10,7 +10,8 @@ internal static class GcStorm
 {
     private const double TargetMs = 5;
 
-    public static void Run(TapRig rig, IReadOnlyList<string> profiles, TimeSpan duration, int denyCount, BenchReport report)
+    /// <summary>Runs the storm and reports it; returns how many taps it served (warm-up included).</summary>
+    public static long Run(TapRig rig, IReadOnlyList<string> profiles, TimeSpan duration, int denyCount, BenchReport report)
     {
         // Every card's host is started and warmed before the clock: a process start and its JIT are not the storm's.
         var cards = new List<CardHost>();
@@ -24,7 +25,7 @@ internal static class GcStorm
                     for (var i = 0; i < 200; i++) rig.Serve(present.ReaderName, present.Atr, Stopwatch.GetTimestamp()); // warm-up: JIT, caches
                 });
             }
-            Storm(rig, cards, profiles, duration, denyCount, report);
+            return 200L * cards.Count + Storm(rig, cards, profiles, duration, denyCount, report);
         }
         finally
         {
@@ -32,7 +33,7 @@ internal static class GcStorm
         }
     }
 
-    private static void Storm(TapRig rig, List<CardHost> cards, IReadOnlyList<string> profiles, TimeSpan duration, int denyCount, BenchReport report)
+    private static long Storm(TapRig rig, List<CardHost> cards, IReadOnlyList<string> profiles, TimeSpan duration, int denyCount, BenchReport report)
     {
         var taps = new Latencies();
         var allocated = 0L;
@@ -115,6 +116,7 @@ internal static class GcStorm
             report.Target($"longest GC pause during which the stall meters saw no CPU taken away ≤ {TargetMs:F0} ms", clean is not { } c || c <= TargetMs,
                 clean is { } ms ? Latencies.Ms(ms, 3) : "no such pause");
         }
+        return taps.Count;
     }
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "gettid")]

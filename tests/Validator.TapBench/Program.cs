@@ -4,12 +4,13 @@ using Validator.Simulation.Vpcd;
 using Validator.TapBench;
 
 // Usage: Validator.TapBench [--taps 1000] [--warmup 50] [--deny 1000000] [--apdu-delay-ms 0]
-//                           [--profiles mastercard,visa,girocard,uid] [--storm-seconds N] [--markdown path]
+//                           [--profiles mastercard,visa,girocard,uid] [--storm-seconds N [--alloc-top N]] [--markdown path]
 // The whole tap path as the daemon runs it, on real pcscd + vpcd: a virtual card is put on the reader, the monitor's
 // card-present event starts the clock, the card is connected, read, decided against lists of the given size in the
 // LiteDB store, journaled with fdatasync, and the clock stops at the first GPIO pin change of the feedback. Beside
 // each tap, the floor: the same APDUs sent raw through libpcsclite to a fresh copy of the card.
-// With --storm-seconds: taps back to back for that long (no floor), reporting every GC pause meanwhile.
+// With --storm-seconds: taps back to back for that long (no floor), reporting every GC pause meanwhile; with
+// --alloc-top N also the N types that took the most of the allocation, sampled (a diagnosis, not a measurement).
 if (args is [CardHost.ChildArgument, var hostProfile, var hostDelayMs]) return CardHost.RunChild(hostProfile, double.Parse(hostDelayMs, CultureInfo.InvariantCulture));
 if (args is [MachineStallMeter.ChildArgument, var meterCpu, .. var watch]) return MachineStallMeter.RunChild(int.Parse(meterCpu, CultureInfo.InvariantCulture), watch.FirstOrDefault());
 // The daemon's runtime environment (its systemd unit's DOTNET_ lines, GC knobs among them) takes effect only when a
@@ -22,6 +23,7 @@ var denyCount = arguments.Count("deny", 1_000_000);
 var apduDelay = TimeSpan.FromMilliseconds(arguments.Number("apdu-delay-ms", 0));
 var profiles = arguments.Text("profiles", "mastercard,visa,girocard,uid").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 var stormSeconds = arguments.Number("storm-seconds", 0);
+var allocTop = arguments.Count("alloc-top", 0);
 arguments.RejectUnknown();
 foreach (var profile in profiles) BenchCards.Create(profile); // an unknown name fails before the long preparation
 
@@ -40,7 +42,9 @@ using var onInt = System.Runtime.InteropServices.PosixSignalRegistration.Create(
 rig.Start();
 if (stormSeconds > 0)
 {
-    GcStorm.Run(rig, profiles, TimeSpan.FromSeconds(stormSeconds), denyCount, report);
+    using var sampler = allocTop > 0 ? new AllocationSampler() : null;
+    var served = GcStorm.Run(rig, profiles, TimeSpan.FromSeconds(stormSeconds), denyCount, report);
+    foreach (var line in sampler?.Report(allocTop, served) ?? []) Console.WriteLine(line);
 }
 else
 {
