@@ -65,6 +65,12 @@ internal static class BackofficeApp
         }));
 
         var app = builder.Build();
+        // The stores create their collections and indexes when built; build them all now, before the first request,
+        // so no request creates a collection while another reads (see BackofficeDatabase.EnsureCollection).
+        _ = app.Services.GetRequiredService<TapStore>();
+        _ = app.Services.GetRequiredService<DeviceStore>();
+        _ = app.Services.GetRequiredService<ListRepository>();
+        _ = app.Services.GetRequiredService<ListPublisher>();
         // Unhandled exceptions and empty error answers (a body that does not bind) become problem documents.
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -23,6 +23,7 @@ internal sealed class ListRepository
     public ListRepository(Storage.BackofficeDatabase database)
     {
         _database = database;
+        foreach (var name in new[] { Versions, Deny, Entitlements, Policy }) database.EnsureCollection(name);
         ChangeLog(ListKind.Deny).EnsureIndex("v");
         ChangeLog(ListKind.Entitlements).EnsureIndex("v");
     }

@@ -24,6 +24,24 @@ internal sealed class BackofficeDatabase : IDisposable
 
     public LiteDatabase Db { get; }
 
+    /// <summary>
+    /// Creates the collection now if it does not exist. Every store creates its collections when it is built, before
+    /// the first request: LiteDB 5.0.21 can fail a read that runs while another transaction creates a collection
+    /// ("page type must be collection page", upstream issue #2792), and that failure closes the engine for every
+    /// request after it. An index on _id alone does not create the collection, so a row is put in and taken out
+    /// again in one transaction.
+    /// </summary>
+    public void EnsureCollection(string name, BsonAutoId autoId = BsonAutoId.ObjectId)
+    {
+        if (Db.CollectionExists(name)) return;
+        Write(db =>
+        {
+            var collection = db.GetCollection(name, autoId);
+            collection.Insert(new BsonDocument { ["_id"] = "created" });
+            return collection.Delete("created");
+        });
+    }
+
     /// <summary>Runs <paramref name="change"/> in one transaction, alone, and returns once it is on disk.</summary>
     public T Write<T>(Func<LiteDatabase, T> change)
     {

@@ -6,9 +6,18 @@ using Validator.Core.Sync;
 namespace Validator.Backoffice.Storage;
 
 /// <summary>What the back office knows about each device: last contact, last heartbeat, taps stored.</summary>
-internal sealed class DeviceStore(BackofficeDatabase database, TimeProvider time)
+internal sealed class DeviceStore
 {
     private const string Collection = "devices";
+    private readonly BackofficeDatabase database;
+    private readonly TimeProvider time;
+
+    public DeviceStore(BackofficeDatabase database, TimeProvider time)
+    {
+        this.database = database;
+        this.time = time;
+        database.EnsureCollection(Collection);
+    }
 
     /// <summary>Records a heartbeat durably.</summary>
     public void Record(string deviceId, Heartbeat heartbeat)
