@@ -12,6 +12,8 @@ public sealed class PcscCard : ICardTransport, IDisposable
     private readonly uint _protocol;
     private readonly TimeSpan _apduTimeout;
     private readonly byte[] _receive = new byte[264];
+    private readonly TransmitCall _transmit;
+    private byte[] _send = new byte[261]; // a short APDU at its longest: header, Lc, 255 bytes, Le
     private byte[]? _atr;
     private bool _dead;
     private bool _disposed;
@@ -25,6 +27,7 @@ public sealed class PcscCard : ICardTransport, IDisposable
         _apduTimeout = apduTimeout;
         _atr = atr is { Length: > 0 } ? atr : null;
         ReaderName = readerName;
+        _transmit = new TransmitCall(this);
     }
 
     /// <summary>The reader this card is on.</summary>
@@ -42,9 +45,13 @@ public sealed class PcscCard : ICardTransport, IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_dead) return TransportResult.Failed(CardFault.Timeout, "an earlier APDU timed out; the card session is abandoned");
 
-        var send = command.ToArray();
-        var received = 0;
-        var ran = _worker.TryRun(_ => _api.Transmit(_handle, _protocol, send, _receive, out received), _apduTimeout, out var rv);
+        // The command goes through buffers of the card's own, reused: an APDU allocates nothing on its way to pcscd.
+        // After a timeout the worker may still be inside SCardTransmit with them, but then the session is dead.
+        if (command.Length > _send.Length) _send = new byte[command.Length];
+        command.CopyTo(_send);
+        _transmit.Length = command.Length;
+        var ran = _worker.TryRun(_transmit, _apduTimeout, out var rv);
+        var received = _transmit.Received;
         if (!ran)
         {
             _dead = true;
@@ -89,6 +96,19 @@ public sealed class PcscCard : ICardTransport, IDisposable
         if (!_worker.IsStuck)
         {
             _worker.TryRun(_ => _api.Disconnect(_handle, PcscConstants.LeaveCard), _apduTimeout, out _);
+        }
+    }
+
+    /// <summary>SCardTransmit of the card's send buffer into its receive buffer.</summary>
+    private sealed class TransmitCall(PcscCard card) : PcscCall
+    {
+        public int Length;
+        public int Received;
+
+        public override SCardError Run(nint context)
+        {
+            Received = 0;
+            return card._api.Transmit(card._handle, card._protocol, card._send.AsSpan(0, Length), card._receive, out Received);
         }
     }
 }

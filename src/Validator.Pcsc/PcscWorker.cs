@@ -14,9 +14,10 @@ internal sealed class PcscWorker : IDisposable
     private readonly IPcscApi _api;
     private readonly BlockingCollection<WorkItem> _queue = new();
     private readonly Thread _thread;
-    private readonly Func<Func<nint, SCardError>, SCardError> _runner;
+    private readonly Func<PcscCall, SCardError> _runner;
     private nint _context;
     private volatile bool _stuck;
+    private WorkItem? _idle;
 
     public PcscWorker(IPcscApi api, string name)
     {
@@ -30,11 +31,19 @@ internal sealed class PcscWorker : IDisposable
     public bool IsStuck => _stuck;
 
     /// <summary>Runs <paramref name="work"/> with this worker's context; false when it did not finish in time.</summary>
-    public bool TryRun(Func<nint, SCardError> work, TimeSpan timeout, out SCardError result)
+    public bool TryRun(Func<nint, SCardError> work, TimeSpan timeout, out SCardError result) =>
+        TryRun(new DelegateCall(work), timeout, out result);
+
+    /// <summary>
+    /// Runs <paramref name="call"/> with this worker's context; false when it did not finish in time. A call that
+    /// finished in time leaves its work item to the next call, so a card's APDUs allocate nothing here.
+    /// </summary>
+    public bool TryRun(PcscCall call, TimeSpan timeout, out SCardError result)
     {
         result = SCardError.SCARD_E_TIMEOUT;
         if (_stuck) return false;
-        var item = new WorkItem(work);
+        var item = Interlocked.Exchange(ref _idle, null) ?? new WorkItem();
+        item.Prepare(call);
         try
         {
             if (!_queue.TryAdd(item)) return false;
@@ -60,6 +69,9 @@ internal sealed class PcscWorker : IDisposable
             return false;
         }
         result = item.Result;
+        // The worker is done with the item once it is set (it touches nothing after): the next call takes it.
+        item.Clear();
+        Volatile.Write(ref _idle, item);
         return true;
     }
 
@@ -94,7 +106,7 @@ internal sealed class PcscWorker : IDisposable
         }
     }
 
-    private SCardError EnsureContext(Func<nint, SCardError> work)
+    private SCardError EnsureContext(PcscCall call)
     {
         if (_context == 0)
         {
@@ -105,7 +117,7 @@ internal sealed class PcscWorker : IDisposable
                 return rv;
             }
         }
-        var result = work(_context);
+        var result = call.Run(_context);
         if (SCardErrors.MeansServiceLost(result))
         {
             // After a pcscd restart the old context looks valid but every call fails: start afresh next time.
@@ -131,24 +143,36 @@ internal sealed class PcscWorker : IDisposable
         _queue.Dispose();
     }
 
-    /// <summary>One call handed to the worker. Its event is never disposed: an abandoned item may still be signalled late.</summary>
+    /// <summary>
+    /// One call handed to the worker, used again for the next call once this one finished in time. Its event is never
+    /// disposed: an abandoned item may still be signalled late, and an abandoned item is never used again.
+    /// </summary>
     private sealed class WorkItem
     {
-        private readonly Func<nint, SCardError> _work;
+        private PcscCall? _call;
         private int _state; // 0 pending, 1 done, 2 abandoned
-
-        public WorkItem(Func<nint, SCardError> work) => _work = work;
 
         public ManualResetEventSlim Done { get; } = new(false);
 
         public SCardError Result { get; private set; }
 
-        public void Execute(Func<Func<nint, SCardError>, SCardError> runner)
+        public void Prepare(PcscCall call)
         {
-            if (Volatile.Read(ref _state) != 0) return;
+            _call = call;
+            Result = SCardError.SCARD_E_TIMEOUT;
+            Volatile.Write(ref _state, 0);
+            Done.Reset();
+        }
+
+        /// <summary>Lets go of the finished call (and what it holds) while the item waits for the next.</summary>
+        public void Clear() => _call = null;
+
+        public void Execute(Func<PcscCall, SCardError> runner)
+        {
+            if (Volatile.Read(ref _state) != 0 || _call is not { } call) return;
             try
             {
-                Result = runner(_work);
+                Result = runner(call);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -160,4 +184,19 @@ internal sealed class PcscWorker : IDisposable
 
         public void Abandon() => Interlocked.CompareExchange(ref _state, 2, 0);
     }
+
+    private sealed class DelegateCall(Func<nint, SCardError> work) : PcscCall
+    {
+        public override SCardError Run(nint context) => work(context);
+    }
+}
+
+/// <summary>
+/// A call a <see cref="PcscWorker"/> runs with its context. A caller that makes the same call over and over (a card's
+/// APDUs) keeps one and fills in its fields before each run, instead of a new closure per call.
+/// </summary>
+internal abstract class PcscCall
+{
+    /// <summary>Runs on the worker's thread with its context.</summary>
+    public abstract SCardError Run(nint context);
 }
