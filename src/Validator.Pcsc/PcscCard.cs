@@ -1,3 +1,4 @@
+using System.Buffers;
 using Validator.Core.Cards;
 using Validator.Pcsc.Interop;
 
@@ -11,9 +12,15 @@ public sealed class PcscCard : ICardTransport, IDisposable
     private readonly nint _handle;
     private readonly uint _protocol;
     private readonly TimeSpan _apduTimeout;
-    private readonly byte[] _receive = new byte[264];
-    private readonly TransmitCall _transmit;
-    private byte[] _send = new byte[261]; // a short APDU at its longest: header, Lc, 255 bytes, Le
+    private const int ReceiveSize = 264; // pcsc-lite's largest short answer
+    private const int ShortCommandSize = 261; // a short APDU at its longest: header, Lc, 255 bytes, Le
+
+    // Buffers from the shared pool, given back when the card is disposed (a tap is one card: a fresh pair of buffers
+    // per tap would be half a kilobyte of garbage). Not given back while the worker may still be inside a call.
+    private readonly byte[] _receive = ArrayPool<byte>.Shared.Rent(ReceiveSize);
+    private readonly byte[] _pooledSend = ArrayPool<byte>.Shared.Rent(ShortCommandSize);
+    private readonly CardCall _call;
+    private byte[] _send;
     private byte[]? _atr;
     private bool _dead;
     private bool _disposed;
@@ -27,7 +34,8 @@ public sealed class PcscCard : ICardTransport, IDisposable
         _apduTimeout = apduTimeout;
         _atr = atr is { Length: > 0 } ? atr : null;
         ReaderName = readerName;
-        _transmit = new TransmitCall(this);
+        _call = new CardCall(this);
+        _send = _pooledSend;
     }
 
     /// <summary>The reader this card is on.</summary>
@@ -49,9 +57,9 @@ public sealed class PcscCard : ICardTransport, IDisposable
         // After a timeout the worker may still be inside SCardTransmit with them, but then the session is dead.
         if (command.Length > _send.Length) _send = new byte[command.Length];
         command.CopyTo(_send);
-        _transmit.Length = command.Length;
-        var ran = _worker.TryRun(_transmit, _apduTimeout, out var rv);
-        var received = _transmit.Received;
+        _call.Length = command.Length;
+        var ran = _worker.TryRun(_call, _apduTimeout, out var rv);
+        var received = _call.Received;
         if (!ran)
         {
             _dead = true;
@@ -93,22 +101,28 @@ public sealed class PcscCard : ICardTransport, IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        if (!_worker.IsStuck)
-        {
-            _worker.TryRun(_ => _api.Disconnect(_handle, PcscConstants.LeaveCard), _apduTimeout, out _);
-        }
+        if (_worker.IsStuck) return;
+        _call.Disconnect = true;
+        _worker.TryRun(_call, _apduTimeout, out _);
+        if (_worker.IsStuck) return;
+        // No call of this card can be running now: every one returned in time. Cleared, as the answers hold card data.
+        ArrayPool<byte>.Shared.Return(_pooledSend, clearArray: true);
+        ArrayPool<byte>.Shared.Return(_receive, clearArray: true);
     }
 
-    /// <summary>SCardTransmit of the card's send buffer into its receive buffer.</summary>
-    private sealed class TransmitCall(PcscCard card) : PcscCall
+    /// <summary>The card's calls to pcscd: an APDU (SCardTransmit of the send buffer into the receive buffer) or the disconnect.</summary>
+    private sealed class CardCall(PcscCard card) : PcscCall
     {
+        public bool Disconnect;
         public int Length;
         public int Received;
 
         public override SCardError Run(nint context)
         {
             Received = 0;
-            return card._api.Transmit(card._handle, card._protocol, card._send.AsSpan(0, Length), card._receive, out Received);
+            return Disconnect
+                ? card._api.Disconnect(card._handle, PcscConstants.LeaveCard)
+                : card._api.Transmit(card._handle, card._protocol, card._send.AsSpan(0, Length), card._receive.AsSpan(0, ReceiveSize), out Received);
         }
     }
 }

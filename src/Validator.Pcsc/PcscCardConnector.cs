@@ -6,12 +6,14 @@ namespace Validator.Pcsc;
 /// <summary>
 /// Connects to cards on PC/SC readers. Card calls run on a worker thread with a context of its own, so a card
 /// that never answers costs a timeout, not a hung tap; a stuck worker is replaced for the next card.
+/// One thread connects (the tap loop): the connect call is kept and filled in for each card.
 /// </summary>
 public sealed class PcscCardConnector : IDisposable
 {
     private readonly IPcscApi _api;
     private readonly PcscCardOptions _options;
     private PcscWorker _worker;
+    private ConnectCall _connect;
     private int _generation;
 
     /// <summary>Creates a connector on the machine's pcscd.</summary>
@@ -25,6 +27,7 @@ public sealed class PcscCardConnector : IDisposable
         _api = api;
         _options = options;
         _worker = NewWorker();
+        _connect = new ConnectCall(api);
     }
 
     /// <summary>Connects (shared, T=0 or T=1) to the card on <paramref name="readerName"/>.</summary>
@@ -43,11 +46,12 @@ public sealed class PcscCardConnector : IDisposable
             _worker = NewWorker();
         }
 
-        nint handle = 0;
-        uint protocol = 0;
-        var ran = _worker.TryRun(context => _api.Connect(context, readerName, out handle, out protocol), _options.ConnectTimeout, out var rv);
+        _connect.Reader = readerName;
+        var ran = _worker.TryRun(_connect, _options.ConnectTimeout, out var rv);
+        var (handle, protocol) = (_connect.Handle, _connect.Protocol);
         if (!ran)
         {
+            _connect = new ConnectCall(_api); // the stuck worker may still write into the old one
             fault = CardFault.Timeout;
             detail = $"SCardConnect did not return within {_options.ConnectTimeout.TotalMilliseconds:F0} ms";
             return false;
@@ -68,4 +72,18 @@ public sealed class PcscCardConnector : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _worker.Dispose();
+
+    /// <summary>SCardConnect, shared, T=0 or T=1; one kept for every card of the connector.</summary>
+    private sealed class ConnectCall(IPcscApi api) : PcscCall
+    {
+        public string Reader = "";
+        public nint Handle;
+        public uint Protocol;
+
+        public override SCardError Run(nint context)
+        {
+            (Handle, Protocol) = (0, 0);
+            return api.Connect(context, Reader, out Handle, out Protocol);
+        }
+    }
 }

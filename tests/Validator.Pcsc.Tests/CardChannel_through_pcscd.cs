@@ -86,6 +86,42 @@ public sealed class CardChannel_through_pcscd
     }
 
     [Test]
+    public void A_tap_after_a_tap_allocates_no_buffers_and_reads_its_own_card()
+    {
+        // Each card takes its send and receive buffers from a pool and gives them back when disposed (cleared), and the
+        // connector keeps one connect call for every card: the next tap's card reads with the same memory, and must
+        // see only its own answers.
+        for (var i = 0; i < 3; i++) Exchange(new TestCards.Echo(TestCards.MifareAtr), (byte)i);
+        var allocated = Exchange(new TestCards.Echo(TestCards.MifareAtr), 0x42);
+
+        // What is left per card on the calling thread is the card object and its call (144 bytes here): not two fresh
+        // buffers, nor a closure and delegate for the connect and the disconnect (1,352 bytes before, 720 with the
+        // buffers alone pooled).
+        TestContext.Out.WriteLine($"allocated by connect, one APDU and disconnect: {allocated} bytes");
+        Assert.That(allocated, Is.LessThan(256), "bytes allocated on the calling thread by one card's connect, APDU and disconnect");
+
+        long Exchange(ICardModel model, byte marker)
+        {
+            using var card = new VpcdCard(model, new VpcdOptions { Port = PcscStack.Port });
+            card.Insert();
+            var inserted = _rig.Expect("inserted");
+            var response = new byte[258];
+            byte[] command = [0x00, 0xB2, 0x01, 0x0C, 0x01, marker, 0x00];
+            var (reader, atr) = (inserted.Reader, inserted.Atr);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var connectedOk = _connector.TryConnect(reader, atr, out var connected, out var fault, out var detail);
+            var result = connected!.Exchange(command, response);
+            connected.Dispose();
+            var took = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.That(connectedOk, Is.True, $"connect: {fault} {detail}");
+            Assert.That(response.AsSpan(0, result.Length).ToArray(), Is.EqualTo(new byte[] { 0x00, marker, 0x01, 0x0C, 0x01, 0xB2, 0x00, 0x90, 0x00 }));
+            card.Remove();
+            _rig.Expect("removed");
+            return took;
+        }
+    }
+
+    [Test]
     public void A_61xx_answer_is_completed_with_GET_RESPONSE()
     {
         var rest = Hex.Parse("0102030405060708090A0B0C0D0E0F10");
