@@ -19,7 +19,17 @@ public static class BackofficeHost
         }
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var app = BackofficeApp.Build(builder, options);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Build opened the database (its stores are built before serving): a start that fails (the port taken)
+            // must not leave the file open in this process.
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
         return new RunningBackoffice(app, BackofficeApp.BoundUrl(app), app.Services.GetRequiredService<ECDsa>());
     }
 }

@@ -4,7 +4,10 @@ using Validator.Pcsc.Interop;
 
 namespace Validator.Pcsc;
 
-/// <summary>A connected card on a PC/SC reader: the raw transport a <see cref="IsoCardChannel"/> is built on.</summary>
+/// <summary>
+/// A connected card on a PC/SC reader: the raw transport a <see cref="IsoCardChannel"/> is built on. One thread uses a
+/// card at a time (the tap loop): its calls and buffers are reused from one APDU to the next.
+/// </summary>
 public sealed class PcscCard : ICardTransport, IDisposable
 {
     private readonly IPcscApi _api;
@@ -12,7 +15,7 @@ public sealed class PcscCard : ICardTransport, IDisposable
     private readonly nint _handle;
     private readonly uint _protocol;
     private readonly TimeSpan _apduTimeout;
-    private const int ReceiveSize = 264; // pcsc-lite's largest short answer
+    private const int ReceiveSize = 264; // pcsc-lite's buffer for an answer (a short answer is at most 258 bytes)
     private const int ShortCommandSize = 261; // a short APDU at its longest: header, Lc, 255 bytes, Le
 
     // Buffers from the shared pool, given back when the card is disposed (a tap is one card: a fresh pair of buffers
@@ -23,7 +26,7 @@ public sealed class PcscCard : ICardTransport, IDisposable
     private byte[] _send;
     private byte[]? _atr;
     private bool _dead;
-    private bool _disposed;
+    private int _disposed; // 1 once disposed
 
     internal PcscCard(IPcscApi api, PcscWorker worker, nint handle, uint protocol, string readerName, byte[]? atr, TimeSpan apduTimeout)
     {
@@ -50,7 +53,7 @@ public sealed class PcscCard : ICardTransport, IDisposable
     /// <inheritdoc />
     public TransportResult Exchange(ReadOnlySpan<byte> command, Span<byte> response)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (_dead) return TransportResult.Failed(CardFault.Timeout, "an earlier APDU timed out; the card session is abandoned");
 
         // The command goes through buffers of the card's own, reused: an APDU allocates nothing on its way to pcscd.
@@ -86,7 +89,7 @@ public sealed class PcscCard : ICardTransport, IDisposable
     /// <summary>Reads a reader or card attribute (SCardGetAttrib), e.g. 0x00010100 for the vendor name.</summary>
     public bool TryGetAttribute(uint attribute, out byte[] value)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         byte[] read = [];
         var ran = _worker.TryRun(_ => _api.GetAttribute(_handle, attribute, out read), _apduTimeout, out var rv);
         value = read;
@@ -99,8 +102,7 @@ public sealed class PcscCard : ICardTransport, IDisposable
     /// <summary>Disconnects, leaving the card powered for the next reader of it.</summary>
     public void Dispose()
     {
-        if (_disposed) return;
-        _disposed = true;
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return; // a second Dispose must not give the buffers back twice
         if (_worker.IsStuck) return;
         _call.Disconnect = true;
         _worker.TryRun(_call, _apduTimeout, out _);

@@ -69,7 +69,8 @@ internal sealed class PcscWorker : IDisposable
             return false;
         }
         result = item.Result;
-        // The worker is done with the item once it is set (it touches nothing after): the next call takes it.
+        // The item is set: the worker has written the result and reads nothing of the item again (it may still be
+        // finishing the event's Set, which a Reset for the next call may overlap safely). The next call takes it.
         item.Clear();
         Volatile.Write(ref _idle, item);
         return true;

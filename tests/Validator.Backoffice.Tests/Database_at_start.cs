@@ -24,6 +24,8 @@ public sealed class Database_at_start
 
         Assert.That(db.GetCollectionNames(), Is.SupersetOf(Collections));
         Assert.That(Collections.Select(name => db.GetCollection(name).LongCount()), Is.All.Zero, "the row that created a collection is gone");
+        var indexes = db.GetCollection("$indexes").FindAll().Select(i => i["collection"].AsString + "." + i["name"].AsString);
+        Assert.That(indexes, Is.SupersetOf(new[] { "taps.k", "chg_deny.v", "chg_entitlements.v" }));
     }
 
     [Test]

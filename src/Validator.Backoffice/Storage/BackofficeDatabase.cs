@@ -29,14 +29,14 @@ internal sealed class BackofficeDatabase : IDisposable
     /// the first request: LiteDB 5.0.21 can fail a read that runs while another transaction creates a collection
     /// ("page type must be collection page", upstream issue #2792), and that failure closes the engine for every
     /// request after it. An index on _id alone does not create the collection, so a row is put in and taken out
-    /// again in one transaction.
+    /// again in one transaction. Call it before the back office serves (the stores do, when built).
     /// </summary>
-    public void EnsureCollection(string name, BsonAutoId autoId = BsonAutoId.ObjectId)
+    public void EnsureCollection(string name)
     {
         if (Db.CollectionExists(name)) return;
         Write(db =>
         {
-            var collection = db.GetCollection(name, autoId);
+            var collection = db.GetCollection(name);
             collection.Insert(new BsonDocument { ["_id"] = "created" });
             return collection.Delete("created");
         });
