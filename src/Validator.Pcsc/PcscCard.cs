@@ -41,6 +41,9 @@ public sealed class PcscCard : ICardTransport, IDisposable
         _send = _pooledSend;
     }
 
+    /// <summary>The card's pooled buffers, for tests: they must not go back to the pool while a call may still use them.</summary>
+    internal (byte[] Send, byte[] Receive) PooledBuffers => (_pooledSend, _receive);
+
     /// <summary>The reader this card is on.</summary>
     public string ReaderName { get; }
 

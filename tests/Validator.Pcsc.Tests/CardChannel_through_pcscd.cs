@@ -1,3 +1,4 @@
+using System.Buffers;
 using Validator.Testing;
 using System.Diagnostics;
 using Validator.Core.Cards;
@@ -189,15 +190,29 @@ public sealed class CardChannel_through_pcscd
             Assert.That(result.Fault, Is.EqualTo(CardFault.Timeout));
             Assert.That(waited, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(450)).And.LessThan(TimeSpan.FromSeconds(3)));
             Assert.That(channel.Transmit(Hex.Parse("00A4040000")).Fault, Is.EqualTo(CardFault.Timeout), "an abandoned session fails fast");
+
+            // The stuck worker is still inside SCardTransmit with this card's buffers: disposing the card must not give
+            // them back to the pool, where the next renter would share them with the native call. (The pool hands
+            // out, on this thread, what was given back last: see the check after the next card.)
+            var (send, receive) = connected.PooledBuffers;
+            connected.Dispose();
+            var rented = new[] { ArrayPool<byte>.Shared.Rent(264), ArrayPool<byte>.Shared.Rent(261) };
+            Assert.That(rented.Any(a => ReferenceEquals(a, send) || ReferenceEquals(a, receive)), Is.False, "a buffer a stuck call may still write into was handed out");
+            foreach (var array in rented) ArrayPool<byte>.Shared.Return(array);
         }
         _rig.Expect("removed");
 
-        // The connector replaced its stuck worker: the next card works.
+        // The connector replaced its stuck worker: the next card works, and gives its buffers back when it is done.
         var (next, nextConnected, nextChannel) = Tap(new TestCards.Echo(TestCards.MifareAtr));
         using (next)
-        using (nextConnected)
         {
             Assert.That(nextChannel.Transmit(Hex.Parse("00CA000000")).Response!.StatusWord, Is.EqualTo(0x9000));
+            var nextReceive = nextConnected.PooledBuffers.Receive;
+            nextConnected.Dispose();
+            var again = ArrayPool<byte>.Shared.Rent(264);
+            Assert.That(ReferenceEquals(again, nextReceive), Is.True, "a card that finished in time gives its receive buffer back (the check above can fail)");
+            Assert.That(again.AsSpan(0, 264).IndexOfAnyExcept((byte)0), Is.EqualTo(-1), "given back cleared");
+            ArrayPool<byte>.Shared.Return(again);
         }
     }
 
