@@ -10,14 +10,14 @@ namespace Validator.Pcsc;
 /// </summary>
 public sealed class PcscCard : ICardTransport, IDisposable
 {
+    private const int ReceiveSize = 264; // pcsc-lite's buffer for an answer (a short answer is at most 258 bytes)
+    private const int ShortCommandSize = 261; // a short APDU at its longest: header, Lc, 255 bytes, Le
+
     private readonly IPcscApi _api;
     private readonly PcscWorker _worker;
     private readonly nint _handle;
     private readonly uint _protocol;
     private readonly TimeSpan _apduTimeout;
-    private const int ReceiveSize = 264; // pcsc-lite's buffer for an answer (a short answer is at most 258 bytes)
-    private const int ShortCommandSize = 261; // a short APDU at its longest: header, Lc, 255 bytes, Le
-
     // Buffers from the shared pool, given back when the card is disposed (a tap is one card: a fresh pair of buffers
     // per tap would be half a kilobyte of garbage). Not given back while the worker may still be inside a call.
     private readonly byte[] _receive = ArrayPool<byte>.Shared.Rent(ReceiveSize);

@@ -9,21 +9,21 @@ namespace Validator.Backoffice.Storage;
 internal sealed class DeviceStore
 {
     private const string Collection = "devices";
-    private readonly BackofficeDatabase database;
-    private readonly TimeProvider time;
+    private readonly BackofficeDatabase _database;
+    private readonly TimeProvider _time;
 
     public DeviceStore(BackofficeDatabase database, TimeProvider time)
     {
-        this.database = database;
-        this.time = time;
+        _database = database;
+        _time = time;
         database.EnsureCollection(Collection);
     }
 
     /// <summary>Records a heartbeat durably.</summary>
     public void Record(string deviceId, Heartbeat heartbeat)
     {
-        var now = time.GetUtcNow().UtcTicks;
-        database.Write(db =>
+        var now = _time.GetUtcNow().UtcTicks;
+        _database.Write(db =>
         {
             var devices = db.GetCollection(Collection);
             var doc = devices.FindById(deviceId) ?? New(deviceId);
@@ -48,12 +48,12 @@ internal sealed class DeviceStore
     /// <summary>The device's view; an empty one for a device never seen.</summary>
     public DeviceView Get(string deviceId)
     {
-        var doc = database.Db.GetCollection(Collection).FindById(deviceId);
+        var doc = _database.Db.GetCollection(Collection).FindById(deviceId);
         return doc is null ? new DeviceView { DeviceId = deviceId } : ToView(doc);
     }
 
     /// <summary>Every device seen.</summary>
-    public IReadOnlyList<DeviceView> All() => database.Db.GetCollection(Collection).FindAll().Select(ToView).ToList();
+    public IReadOnlyList<DeviceView> All() => _database.Db.GetCollection(Collection).FindAll().Select(ToView).ToList();
 
     private static BsonDocument New(string deviceId) => new() { ["_id"] = deviceId, ["n"] = 0L, ["max"] = 0L, ["seen"] = 0L };
 
