@@ -61,7 +61,7 @@ public sealed class Daemon_and_back_office
         stored = backoffice.WaitForTaps(2);
         Assert.That(stored[1].GetProperty("reason").GetString(), Is.EqualTo(FareReasons.Denied));
         var steps = WaitForHeartbeatSteps(admin, taps: 2);
-        Assert.That(steps.Select(s => s.GetProperty("step").GetString()), Is.EqualTo(new[] { "connect", "read", "decide", "journal", "feedback", "total" }));
+        Assert.That(steps.Select(s => s.GetProperty("step").GetString()), Is.EqualTo(new[] { "connect", "read", "decide", "journal", "disk sync", "feedback", "total" }));
         Assert.That(steps.Single(s => s.GetProperty("step").GetString() == "read").GetProperty("p99Ms").GetDouble(), Is.GreaterThan(0));
 
         Assert.That(WaitForHeartbeatReaderState(admin), Does.EndWith("reader(s)"), "the heartbeat says how many readers the device sees");

@@ -79,13 +79,14 @@ public sealed class Latency_in_status
         var (exit, text) = Status();
         Assert.That(exit, Is.Zero, text);
         Assert.That(text, Does.Match(@"\n  read +p50 [0-9.]+ ms p99 [0-9.]+ ms max [0-9.]+ ms \(3 taps\)\n"));
+        Assert.That(text, Does.Match(@"\n  disk sync +p50 [0-9.]+ ms p99 [0-9.]+ ms max [0-9.]+ ms \(3 taps\)\n"));
         Assert.That(text, Does.Match(@"\n  total +p50 [0-9.]+ ms p99 [0-9.]+ ms max [0-9.]+ ms \(3 taps\)\n"));
     }
 
     private static void AssertThreeTaps(JsonElement latency)
     {
         var steps = latency.GetProperty("steps").EnumerateArray().ToDictionary(s => s.GetProperty("step").GetString()!);
-        Assert.That(steps.Keys, Is.EqualTo(new[] { "connect", "read", "decide", "journal", "feedback", "total" }));
+        Assert.That(steps.Keys, Is.EqualTo(new[] { "connect", "read", "decide", "journal", "disk sync", "feedback", "total" }));
         Assert.That(steps.Values.Select(s => s.GetProperty("count").GetInt64()), Is.All.EqualTo(3));
         foreach (var step in new[] { "read", "total" })
         {
@@ -93,6 +94,8 @@ public sealed class Latency_in_status
             Assert.That(steps[step].GetProperty("maxMs").GetDouble(), Is.GreaterThanOrEqualTo(steps[step].GetProperty("p50Ms").GetDouble()), step);
         }
         Assert.That(steps["total"].GetProperty("maxMs").GetDouble(), Is.GreaterThanOrEqualTo(steps["read"].GetProperty("maxMs").GetDouble()), "a tap's total includes its read");
+        Assert.That(steps["disk sync"].GetProperty("maxMs").GetDouble(), Is.GreaterThan(0), "the journal's fdatasync is timed");
+        Assert.That(steps["disk sync"].GetProperty("maxMs").GetDouble(), Is.LessThanOrEqualTo(steps["journal"].GetProperty("maxMs").GetDouble()), "the disk's sync is part of the journal step");
     }
 
     private static bool TryLatency(string statusJson, out JsonElement latency)

@@ -176,9 +176,36 @@ public sealed class The_tap_path
         }
     }
 
+    [Test]
+    public void A_tap_on_the_real_journal_times_the_disks_sync_as_part_of_its_journal_step()
+    {
+        var directory = Directory.CreateTempSubdirectory("validator-tap-path-");
+        try
+        {
+            using var journal = TapJournal.Open(new TapJournalOptions { Directory = directory.FullName });
+            var processor = Processor(journal, new RecordingFeedback());
+            foreach (var _ in Enumerable.Range(0, 3))
+            {
+                var timings = Tap(processor, CardProfiles.Mastercard(Student)).Timings;
+                Assert.That(timings.JournalSync, Is.GreaterThan(TimeSpan.Zero), "fdatasync takes time: the journal's sync was not timed");
+                Assert.That(timings.JournalSync, Is.LessThanOrEqualTo(timings.Journal), "the sync is inside the journal step");
+                Assert.That(timings.Total, Is.EqualTo(timings.Connect + timings.Read + timings.Decide + timings.Journal + timings.Feedback), "the sync is not counted twice");
+            }
+
+            var memory = Tap(Processor(new MemoryJournal(), new RecordingFeedback()), CardProfiles.Mastercard(Student)).Timings;
+            Assert.That(memory.JournalSync, Is.EqualTo(TimeSpan.Zero), "a journal that does not sync reports none");
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
     /// <summary>Passes appends through and notes the moment each one returned.</summary>
     private sealed class WatchedJournal(ITapJournal inner, Action afterStore) : ITapJournal
     {
+        public TimeSpan LastSyncTime => inner.LastSyncTime;
+
         public TapRecord Append(TapRecord tap)
         {
             var stored = inner.Append(tap);

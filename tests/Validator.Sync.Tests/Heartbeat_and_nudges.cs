@@ -70,7 +70,7 @@ public sealed class Heartbeat_and_nudges
 
         Assert.That(reply, Is.Not.Null);
         var figures = view!.LastHeartbeat!.Latency;
-        Assert.That(figures.TapSteps!.Select(s => s.Step), Is.EqualTo(new[] { "connect", "read", "decide", "journal", "feedback", "total" }));
+        Assert.That(figures.TapSteps!.Select(s => s.Step), Is.EqualTo(new[] { "connect", "read", "decide", "journal", "disk sync", "feedback", "total" }));
         Assert.That(figures.TapSteps!.Select(s => s.Count), Is.All.EqualTo(3));
         var read = figures.TapSteps!.Single(s => s.Step == "read");
         Assert.That(read.P50Ms, Is.InRange(90, 90 * 1.123));

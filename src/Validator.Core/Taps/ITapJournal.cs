@@ -11,4 +11,10 @@ public interface ITapJournal
 
     /// <summary>The last tap stored, or null when there is none or the journal cannot say.</summary>
     TapRecord? LastStored => null;
+
+    /// <summary>
+    /// How long the last <see cref="Append"/> waited for the storage device to confirm the tap (its sync), as part of
+    /// the append's time; zero when the journal does not sync or cannot say. Read it on the appending thread.
+    /// </summary>
+    TimeSpan LastSyncTime => TimeSpan.Zero;
 }

@@ -18,6 +18,9 @@ public sealed class TapLatencies
     /// <summary>The durable journal write.</summary>
     public LatencyHistogram Journal { get; } = new();
 
+    /// <summary>Of the journal write, the storage device's sync: a slow or worn SD card shows here first.</summary>
+    public LatencyHistogram DiskSync { get; } = new();
+
     /// <summary>Starting the feedback (first pin change).</summary>
     public LatencyHistogram Feedback { get; } = new();
 
@@ -37,17 +40,19 @@ public sealed class TapLatencies
         Read.Record(timings.Read);
         Decide.Record(timings.Decide);
         Journal.Record(timings.Journal);
+        DiskSync.Record(timings.JournalSync);
         Feedback.Record(timings.Feedback);
         Total.Record(timings.Total);
     }
 
-    /// <summary>Every step's figures, in tap order, total last.</summary>
+    /// <summary>Every step's figures, in tap order, total last; "disk sync" is the part of "journal" the disk took.</summary>
     public IReadOnlyList<StepLatency> Summarize() =>
     [
         Connect.Summarize("connect"),
         Read.Summarize("read"),
         Decide.Summarize("decide"),
         Journal.Summarize("journal"),
+        DiskSync.Summarize("disk sync"),
         Feedback.Summarize("feedback"),
         Total.Summarize("total"),
     ];

@@ -113,9 +113,11 @@ public sealed class TapProcessor
         mark = Stopwatch.GetTimestamp();
         TapRecord? stored = null;
         string? journalError = null;
+        var sync = TimeSpan.Zero;
         try
         {
             stored = _journal.Append(ToRecord(read, decision));
+            sync = _journal.LastSyncTime;
             _fares.Record(read, decision);
             if (StorageFaulted)
             {
@@ -139,7 +141,7 @@ public sealed class TapProcessor
             _feedback.SetStatus(DeviceStatus.OutOfService);
         }
 
-        return new TapResult(read, decision, stored, signal, new TapTimings(connect, readTime, decide, journal, feedback), journalError);
+        return new TapResult(read, decision, stored, signal, new TapTimings(connect, readTime, decide, journal, feedback, sync), journalError);
     }
 
     private TapRecord ToRecord(CardReadResult read, FareDecision decision)

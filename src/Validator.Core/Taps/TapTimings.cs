@@ -6,7 +6,11 @@ namespace Validator.Core.Taps;
 /// <param name="Decide">The fare decision.</param>
 /// <param name="Journal">The durable journal write.</param>
 /// <param name="Feedback">Starting the feedback (first pin change).</param>
-public readonly record struct TapTimings(TimeSpan Connect, TimeSpan Read, TimeSpan Decide, TimeSpan Journal, TimeSpan Feedback)
+/// <param name="JournalSync">
+/// Of <paramref name="Journal"/>, the time the storage device took to confirm the tap (the sync): the disk's share, not
+/// the validator's. Not added to <see cref="Total"/> a second time.
+/// </param>
+public readonly record struct TapTimings(TimeSpan Connect, TimeSpan Read, TimeSpan Decide, TimeSpan Journal, TimeSpan Feedback, TimeSpan JournalSync = default)
 {
     /// <summary>Card-present event to first feedback.</summary>
     public TimeSpan Total => Connect + Read + Decide + Journal + Feedback;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Win32.SafeHandles;
@@ -26,6 +27,7 @@ public sealed partial class TapJournal : Validator.Core.Taps.ITapJournal, IDispo
     private SafeFileHandle? _active;
     private long _nextSequence;
     private long _sizeBytes;
+    private long _lastSyncTicks;
     private bool _faulted;
     // A rotation began (the closing segment trimmed) and has not finished: the retry must finish it, whatever the next
     // tap's size, or a shorter tap would go back into the trimmed segment while a file named for its sequence exists.
@@ -73,6 +75,12 @@ public sealed partial class TapJournal : Validator.Core.Taps.ITapJournal, IDispo
             return last == 0 ? null : ReadAfter(last - 1, 1) is [var tap] ? tap : null;
         }
     }
+
+    /// <summary>
+    /// How long the last <see cref="Append"/> waited in fdatasync for the disk to confirm the tap's record. A new
+    /// segment's directory sync (once per segment) is not in it.
+    /// </summary>
+    public TimeSpan LastSyncTime => Stopwatch.GetElapsedTime(0, Volatile.Read(ref _lastSyncTicks));
 
     /// <summary>Bytes the segment files use.</summary>
     public long SizeBytes
@@ -274,7 +282,9 @@ public sealed partial class TapJournal : Validator.Core.Taps.ITapJournal, IDispo
 
         try
         {
+            var syncing = Stopwatch.GetTimestamp();
             Durability.FlushData(handle);
+            Volatile.Write(ref _lastSyncTicks, Stopwatch.GetTimestamp() - syncing);
         }
         catch (IOException ex)
         {
