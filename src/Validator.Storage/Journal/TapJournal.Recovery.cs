@@ -88,7 +88,7 @@ public sealed partial class TapJournal
         {
             return File.ReadAllBytes(path);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new JournalUnavailableException(JournalFault.Unreadable, $"Journal segment {path} cannot be read.", ex);
         }
@@ -107,7 +107,7 @@ public sealed partial class TapJournal
             RandomAccess.Write(handle, new byte[length], offset);
             Durability.FlushData(handle);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new JournalUnavailableException(JournalFault.WriteFailed, $"The torn end of {segment.Path} could not be cleared.", ex);
         }
@@ -119,9 +119,11 @@ public sealed partial class TapJournal
         {
             return File.OpenHandle(segment.Path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // The next append starts a new segment instead.
+            // Readable but not writable now (an I/O error, a read-only file). The next append starts a new segment, or,
+            // when this one is empty and named for that tap, opens it again or creates it again if it has gone, with a
+            // journal fault while it cannot (ReopenNewestLocked).
             return null;
         }
     }
