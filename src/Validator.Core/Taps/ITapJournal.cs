@@ -14,7 +14,8 @@ public interface ITapJournal
 
     /// <summary>
     /// How long the last <see cref="Append"/> waited for the storage device to confirm the tap (its sync), as part of
-    /// the append's time; zero when the journal does not sync or cannot say. Read it on the appending thread.
+    /// the append's time, also when it failed; zero when the journal does not sync or cannot say. Read it on the
+    /// appending thread.
     /// </summary>
     TimeSpan LastSyncTime => TimeSpan.Zero;
 }

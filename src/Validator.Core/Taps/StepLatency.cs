@@ -3,7 +3,10 @@ namespace Validator.Core.Taps;
 /// <summary>How long one step of the tap path took, over the taps since the service started; times in milliseconds.</summary>
 public sealed record StepLatency
 {
-    /// <summary>The step: <c>connect</c>, <c>read</c>, <c>decide</c>, <c>journal</c>, <c>feedback</c> or <c>total</c>.</summary>
+    /// <summary>
+    /// The step: <c>connect</c>, <c>read</c>, <c>decide</c>, <c>journal</c>, <c>disk sync</c> (the part of the journal
+    /// step spent in the storage's sync), <c>feedback</c> or <c>total</c>.
+    /// </summary>
     public required string Step { get; init; }
 
     /// <summary>Taps counted.</summary>

@@ -128,6 +128,7 @@ public sealed class TapProcessor
         catch (IOException ex)
         {
             journalError = ex.Message;
+            sync = _journal.LastSyncTime; // a sync that stalled and then failed is what a dying card looks like
         }
         var journal = Stopwatch.GetElapsedTime(mark);
 

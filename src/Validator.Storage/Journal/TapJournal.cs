@@ -77,8 +77,9 @@ public sealed partial class TapJournal : Validator.Core.Taps.ITapJournal, IDispo
     }
 
     /// <summary>
-    /// How long the last <see cref="Append"/> waited in fdatasync for the disk to confirm the tap's record. A new
-    /// segment's directory sync (once per segment) is not in it.
+    /// How long the last <see cref="Append"/> waited in fdatasync for the disk to confirm the tap's record, also when the
+    /// sync failed; zero when the append failed before its sync. A new segment's directory sync (once per segment) is
+    /// not in it.
     /// </summary>
     public TimeSpan LastSyncTime => Stopwatch.GetElapsedTime(0, Volatile.Read(ref _lastSyncTicks));
 
@@ -152,6 +153,7 @@ public sealed partial class TapJournal : Validator.Core.Taps.ITapJournal, IDispo
         bool? alarmChange;
         lock (_gate)
         {
+            Volatile.Write(ref _lastSyncTicks, 0);
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (_faulted)
                 throw new JournalUnavailableException(JournalFault.SyncFailed, "The tap journal lost a sync earlier and must be reopened.");
@@ -219,14 +221,16 @@ public sealed partial class TapJournal : Validator.Core.Taps.ITapJournal, IDispo
             // The new name must survive power loss too, or the records synced into it would be unreachable.
             Durability.FlushDirectory(_options.Directory);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             handle?.Dispose();
             // With nothing at the new name the closing segment may take the next tap again (it was only trimmed); with a
             // file there, the next tap must finish this rotation, or recovery would read that file as the start of
             // the sequences the closing segment then took.
             _rotating = File.Exists(path);
-            throw Fail(Durability.IsDiskFull(ex) ? JournalFault.DiskFull : JournalFault.WriteFailed, "A new journal segment could not be created.", ex);
+            // A directory the service may not write to (EACCES) is a journal fault like an I/O error: out of service.
+            var cause = ex as IOException ?? new IOException(ex.Message, ex);
+            throw Fail(Durability.IsDiskFull(cause) ? JournalFault.DiskFull : JournalFault.WriteFailed, "A new journal segment could not be created.", cause);
         }
 
         StartSpareLocked();
@@ -280,19 +284,25 @@ public sealed partial class TapJournal : Validator.Core.Taps.ITapJournal, IDispo
             throw Fail(Durability.IsDiskFull(ex) ? JournalFault.DiskFull : JournalFault.WriteFailed, "The tap could not be written to the journal.", ex);
         }
 
+        var syncing = Stopwatch.GetTimestamp();
+        IOException? failed = null;
         try
         {
-            var syncing = Stopwatch.GetTimestamp();
             Durability.FlushData(handle);
-            Volatile.Write(ref _lastSyncTicks, Stopwatch.GetTimestamp() - syncing);
         }
         catch (IOException ex)
+        {
+            failed = ex;
+        }
+        // Kept also for a sync that failed: one that stalled and then failed is what the figure is for.
+        Volatile.Write(ref _lastSyncTicks, Stopwatch.GetTimestamp() - syncing);
+        if (failed is not null)
         {
             // After a failed fsync the page cache no longer tells what is on disk (the 2018 "fsyncgate"):
             // drop the unconfirmed record and refuse appends until a reopen has re-read the files.
             TryCut(handle, segment.Length);
             _faulted = true;
-            throw Fail(Durability.IsDiskFull(ex) ? JournalFault.DiskFull : JournalFault.SyncFailed, "The disk did not confirm the tap.", ex);
+            throw Fail(Durability.IsDiskFull(failed) ? JournalFault.DiskFull : JournalFault.SyncFailed, "The disk did not confirm the tap.", failed);
         }
     }
 

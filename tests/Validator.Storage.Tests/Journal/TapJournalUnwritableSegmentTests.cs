@@ -4,9 +4,9 @@ using Validator.Storage.Journal;
 namespace Validator.Storage.Tests.Journal;
 
 /// <summary>
-/// The newest segment readable but not writable at start (an immutable file: <c>chattr +i</c>, which needs root and a
-/// file system with the flag, as ext4 on the device and in CI): the journal opens, reads what it holds, and a tap is a
-/// journal fault until the file can be written again or is gone.
+/// The newest segment readable but not writable at start, or the journal's directory not writable (made immutable with
+/// <c>chattr +i</c>, which needs root and a file system with the flag, as ext4 on the device and in CI): the journal
+/// opens, reads what it holds, and a tap is a journal fault until the file or directory can be written again.
 /// </summary>
 public class TapJournalUnwritableSegmentTests
 {
@@ -69,6 +69,21 @@ public class TapJournalUnwritableSegmentTests
         var failed = Assert.Throws<JournalUnavailableException>(() => SampleTaps.OpenJournal(options).Dispose(), "the torn tail cannot be cleared: a clear fault, not an access error out of the open");
         Assert.That(failed!.Fault, Is.EqualTo(JournalFault.WriteFailed));
         Assert.That(failed.InnerException, Is.InstanceOf<UnauthorizedAccessException>());
+    }
+
+    [Test]
+    public void A_journal_directory_that_cannot_be_written_makes_a_tap_a_journal_fault_until_it_can()
+    {
+        var options = new TapJournalOptions { Directory = _dir.Path, PrepareSpareSegments = false };
+        using var journal = SampleTaps.OpenJournal(options);
+        MakeImmutable(_dir.Path);
+
+        var refused = Assert.Throws<JournalUnavailableException>(() => journal.Append(SampleTaps.Bare(1)), "no segment can be created: a journal fault (out of service), not an access error out of the tap path");
+        Assert.That(refused!.Fault, Is.EqualTo(JournalFault.WriteFailed));
+
+        Chattr("-i", _dir.Path);
+        _immutable = null;
+        Assert.That(journal.Append(SampleTaps.Bare(1)).Sequence, Is.EqualTo(1), "the first tap after the directory is writable again is stored, with no reopen");
     }
 
     private void MakeImmutable(string path)
