@@ -47,8 +47,8 @@ public sealed record LatencyFigures
     public double? UploadP99Ms { get; init; }
 
     /// <summary>
-    /// Per-step tap latency since the service started (connect, read, decide, journal, disk sync, feedback, total); null from
-    /// devices that do not send it or before the first tap.
+    /// Per-step tap latency since the service started (connect, read, decide, journal, disk sync, feedback, total);
+    /// null from devices that do not send it or before the first tap.
     /// </summary>
     public IReadOnlyList<StepLatency>? TapSteps { get; init; }
 }
