@@ -8,7 +8,7 @@ using Validator.TapBench;
 // The whole tap path as the daemon runs it, on real pcscd + vpcd: a virtual card is put on the reader, the monitor's
 // card-present event starts the clock, the card is connected, read, decided against lists of the given size in the
 // LiteDB store, journaled with fdatasync, and the clock stops at the first GPIO pin change of the feedback. Beside
-// each tap, the floor: the same APDUs sent raw through libpcsclite to a fresh copy of the card.
+// each tap, the floor: the same APDUs sent raw through the validator's libpcsclite binding, with no card-reading logic.
 // With --storm-seconds: taps back to back for that long (no floor), reporting every GC pause meanwhile; with
 // --alloc-top N also the N types that took the most of the allocation, sampled (a diagnosis, not a measurement).
 if (args is [CardHost.ChildArgument, var hostProfile, var hostDelayMs]) return CardHost.RunChild(hostProfile, double.Parse(hostDelayMs, CultureInfo.InvariantCulture));

@@ -228,9 +228,7 @@ public sealed partial class TapJournal : Validator.Core.Taps.ITapJournal, IDispo
             // file there, the next tap must finish this rotation, or recovery would read that file as the start of
             // the sequences the closing segment then took.
             _rotating = File.Exists(path);
-            // A directory the service may not write to (EACCES) is a journal fault like an I/O error: out of service.
-            var cause = ex as IOException ?? new IOException(ex.Message, ex);
-            throw Fail(Durability.IsDiskFull(cause) ? JournalFault.DiskFull : JournalFault.WriteFailed, "A new journal segment could not be created.", cause);
+            throw FailWrite("A new journal segment could not be created.", ex);
         }
 
         StartSpareLocked();
@@ -263,8 +261,7 @@ public sealed partial class TapJournal : Validator.Core.Taps.ITapJournal, IDispo
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             handle?.Dispose();
-            var cause = ex as IOException ?? new IOException(ex.Message, ex);
-            throw Fail(Durability.IsDiskFull(cause) ? JournalFault.DiskFull : JournalFault.WriteFailed, "The newest journal segment could not be opened.", cause);
+            throw FailWrite("The newest journal segment could not be opened.", ex);
         }
 
         _active = handle;
@@ -281,7 +278,7 @@ public sealed partial class TapJournal : Validator.Core.Taps.ITapJournal, IDispo
         {
             // A partial frame must not stay in front of the next append; recovery would skip it, but cut it now.
             TryCut(handle, segment.Length);
-            throw Fail(Durability.IsDiskFull(ex) ? JournalFault.DiskFull : JournalFault.WriteFailed, "The tap could not be written to the journal.", ex);
+            throw FailWrite("The tap could not be written to the journal.", ex);
         }
 
         var syncing = Stopwatch.GetTimestamp();
@@ -316,6 +313,16 @@ public sealed partial class TapJournal : Validator.Core.Taps.ITapJournal, IDispo
         {
             // The tail stays; recovery recognises it as torn and cuts it on the next open.
         }
+    }
+
+    /// <summary>
+    /// A write that failed, as its journal fault (logged): disk full, or else WriteFailed, also for a file or directory
+    /// the service may not write to (EACCES, EPERM), which is out of service like an I/O error.
+    /// </summary>
+    private JournalUnavailableException FailWrite(string message, Exception ex)
+    {
+        var cause = ex as IOException ?? new IOException(ex.Message, ex);
+        return Fail(Durability.IsDiskFull(cause) ? JournalFault.DiskFull : JournalFault.WriteFailed, message, cause);
     }
 
     private JournalUnavailableException Fail(JournalFault fault, string message, IOException cause)
